@@ -1,0 +1,42 @@
+# GovPortal: `make run` sets up everything and starts the CMS and the public site;
+# `make test` installs what tests need and runs the whole suite.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install migrate seed cms frontend lint chromium clean
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip >/dev/null
+	$(PIP) install -r requirements.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	$(PY) manage.py collectstatic --noinput -v0
+	@echo "CMS 后台: http://127.0.0.1:8000/admin/   公众网站: http://127.0.0.1:8080/"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(PY) -m frontend --host 127.0.0.1 --port 8080 & \
+	$(PY) manage.py runserver 127.0.0.1:8000 --noreload
+
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
+
+test: install chromium
+	$(PY) -m pytest -n 2 -q
+
+lint: install
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media static .test-media

@@ -1,0 +1,99 @@
+"""Groups and permissions that the roles of the bureau need, kept in step with the data."""
+
+from django.contrib.auth.models import Group, Permission
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+from govportal.accounts.roles import (
+    ADMINISTRATORS_GROUP,
+    LEADERS_GROUP,
+    OPERATORS_GROUP,
+)
+
+DEPARTMENT_GROUP_PREFIX = "部门："
+OPERATOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+ADMINISTRATOR_PAGE_PERMISSIONS = OPERATOR_PAGE_PERMISSIONS + ["bulk_delete_page"]
+COLLECTION_PERMISSIONS = {
+    "wagtailimages": ["add_image", "change_image", "choose_image"],
+    "wagtaildocs": ["add_document", "change_document", "choose_document"],
+}
+
+
+def _permission(app_label, codename):
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def _grant_admin_access(group):
+    group.permissions.add(_permission("wagtailadmin", "access_admin"))
+
+
+def _grant_collections(group, apps=("wagtailimages", "wagtaildocs")):
+    root = Collection.get_first_root_node()
+    if root is None:
+        return
+    for app_label in apps:
+        for codename in COLLECTION_PERMISSIONS[app_label]:
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=root, permission=_permission(app_label, codename)
+            )
+
+
+def _grant_pages(group, page, codenames):
+    for codename in codenames:
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=page, permission=_permission("wagtailcore", codename)
+        )
+
+
+def ensure_role_groups():
+    """Create the operator, administrator and leader groups with their permissions."""
+    root_page = Page.get_first_root_node()
+    operators, _ = Group.objects.get_or_create(name=OPERATORS_GROUP)
+    administrators, _ = Group.objects.get_or_create(name=ADMINISTRATORS_GROUP)
+    leaders, _ = Group.objects.get_or_create(name=LEADERS_GROUP)
+    for group in (operators, administrators, leaders):
+        _grant_admin_access(group)
+    _grant_collections(operators)
+    _grant_collections(administrators)
+    if root_page is not None:
+        _grant_pages(operators, root_page, OPERATOR_PAGE_PERMISSIONS)
+        _grant_pages(administrators, root_page, ADMINISTRATOR_PAGE_PERMISSIONS)
+    for app_label, codenames in {
+        "moderation": [
+            "add_department",
+            "change_department",
+            "delete_department",
+            "view_department",
+            "change_bureauleadership",
+            "add_specialday",
+            "change_specialday",
+            "delete_specialday",
+            "view_specialday",
+        ],
+        "accounts": ["add_user", "change_user", "delete_user", "view_user"],
+        "pages": ["change_siteidentity"],
+    }.items():
+        for codename in codenames:
+            administrators.permissions.add(_permission(app_label, codename))
+    operators.permissions.add(_permission("pages", "change_siteidentity"))
+    return operators, administrators, leaders
+
+
+def ensure_department_group(department):
+    """Each department has its own group: admin access, media, and its columns' permissions."""
+    name = f"{DEPARTMENT_GROUP_PREFIX}{department.name}"
+    group = department.group
+    if group is None:
+        group, _ = Group.objects.get_or_create(name=name)
+        type(department).objects.filter(pk=department.pk).update(group=group)
+        department.group = group
+    elif group.name != name:
+        group.name = name
+        group.save(update_fields=["name"])
+    _grant_admin_access(group)
+    _grant_collections(group)
+    return group
+
+
+def sync_department_members(department):
+    group = department.group or ensure_department_group(department)
+    group.user_set.set(department.members())

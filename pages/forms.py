@@ -1,0 +1,37 @@
+from django import forms
+from django.db.models import Q
+from wagtail.admin.forms import WagtailAdminPageForm
+
+from govportal.accounts.roles import is_site_manager
+
+
+class ItemPageForm(WagtailAdminPageForm):
+    """Limits an item's department to the departments that both feed the column and include
+    the editing user (operators may choose any department feeding the column)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("department")
+        column = self._column()
+        if field is None or column is None:
+            return
+        queryset = field.queryset.filter(columns=column.pk)
+        user = self.for_user
+        if user is not None and not is_site_manager(user):
+            queryset = queryset.filter(Q(heads=user) | Q(staff=user))
+        field.queryset = queryset.distinct()
+        field.empty_label = None if queryset.exists() else "（您所在部门不负责该栏目）"
+        if not self.instance.department_id and queryset.count() >= 1:
+            self.initial.setdefault("department", queryset.first().pk)
+
+    def _column(self):
+        parent = self.parent_page if getattr(self, "parent_page", None) else None
+        if parent is None and self.instance.pk:
+            parent = self.instance.get_parent()
+        return parent.specific if parent is not None else None
+
+    def clean_department(self):
+        department = self.cleaned_data.get("department")
+        if department is None:
+            raise forms.ValidationError("请选择所属部门。")
+        return department

@@ -1,0 +1,361 @@
+"""What every page shares: the site structure (home, categories, sections, columns) and the
+abstract item page with department ownership and disclosure metadata."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.blocks import CharBlock, StructBlock
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from ..forms import ItemPageForm
+from ..permissions import GovPagePermissionTester
+
+RICH_TEXT_FEATURES = [
+    "h2",
+    "h3",
+    "h4",
+    "bold",
+    "italic",
+    "ol",
+    "ul",
+    "hr",
+    "link",
+    "document-link",
+    "image",
+]
+
+
+@register_setting(icon="site")
+class SiteIdentity(BaseGenericSetting):
+    """The identifiers a government website must show (STANDARDS §3): footer and meta tags."""
+
+    site_name = models.CharField("网站名称", max_length=100, default="")
+    site_domain = models.CharField("网站域名", max_length=100, blank=True)
+    site_id_code = models.CharField(
+        "网站标识码", max_length=10, blank=True, help_text="10 位政府网站标识码。"
+    )
+    organiser = models.CharField("主办单位", max_length=100, blank=True)
+    address = models.CharField("联系地址", max_length=200, blank=True)
+    phone = models.CharField("联系电话", max_length=50, blank=True)
+    email = models.EmailField("联系邮箱", blank=True)
+    icp_number = models.CharField("ICP备案号", max_length=60, blank=True)
+    police_number = models.CharField("公安备案号", max_length=60, blank=True)
+    org_code = models.CharField(
+        "组织机构代码", max_length=40, blank=True, help_text="用于生成索引号，如 11440783MB2C12345X。"
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("site_name"), FieldPanel("site_domain"), FieldPanel("site_id_code")],
+            heading="网站",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("organiser"), FieldPanel("address"), FieldPanel("phone"), FieldPanel("email")],
+            heading="主办单位与联系方式",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("icp_number"), FieldPanel("police_number"), FieldPanel("org_code")],
+            heading="备案与代码",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "网站标识与备案信息"
+
+    def clean(self):
+        if self.site_id_code and len(self.site_id_code) != 10:
+            raise ValidationError({"site_id_code": "网站标识码应为 10 位。"})
+
+
+class IndexNumberSequence(models.Model):
+    """One counter per year for 索引号 serials; incremented atomically in the database."""
+
+    year = models.PositiveIntegerField("年份", unique=True)
+    last_serial = models.PositiveIntegerField("当前序号", default=0)
+
+    class Meta:
+        verbose_name = "索引号序列"
+
+    def __str__(self):
+        return f"{self.year}: {self.last_serial}"
+
+
+def next_index_number(year=None):
+    """Reserve the next disclosure index number. Safe under concurrent creation: the UPDATE
+    takes the row (PostgreSQL) or database (SQLite) write lock before reading the value."""
+    year = year or timezone.localdate().year
+    with transaction.atomic():
+        IndexNumberSequence.objects.get_or_create(year=year)
+        IndexNumberSequence.objects.filter(year=year).update(last_serial=F("last_serial") + 1)
+        serial = IndexNumberSequence.objects.get(year=year).last_serial
+    org_code = SiteIdentity.load().org_code or "000000000"
+    return settings.GOVPORTAL_INDEX_NUMBER_PATTERN.format(org_code=org_code, year=year, serial=serial)
+
+
+class GovPage(Page):
+    """Base of every page type: department-aware permissions (pages.permissions)."""
+
+    class Meta:
+        abstract = True
+
+    def permissions_for_user(self, user):
+        return GovPagePermissionTester(user, self)
+
+
+class HomePage(GovPage):
+    """The site root (首页); its children are the content categories and Office columns."""
+
+    intro = models.TextField("网站简介", blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["pages.CategoryPage", "pages.ColumnPage"]
+    is_creatable = False
+    max_count = 1
+
+    class Meta:
+        verbose_name = "首页"
+
+
+class CategoryPage(GovPage):
+    """A content category (要闻动态, 政务公开, 互动交流): an index of sections and columns."""
+
+    description = models.TextField("栏目描述", blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("description")]
+    parent_page_types = ["pages.HomePage"]
+    subpage_types = ["pages.SectionPage", "pages.ColumnPage"]
+    is_creatable = False
+
+    class Meta:
+        verbose_name = "栏目分类"
+
+
+class SectionPage(GovPage):
+    """A subsection of 政务公开 (单位概况, 单位动态, …): an index of columns."""
+
+    description = models.TextField("栏目描述", blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("description")]
+    parent_page_types = ["pages.CategoryPage"]
+    subpage_types = ["pages.ColumnPage"]
+    is_creatable = False
+
+    class Meta:
+        verbose_name = "栏目子类"
+
+
+class ColumnKind(models.TextChoices):
+    """What a leaf column holds; each item type names the kinds of column it may live in."""
+
+    NEWS = "news", "动态要闻"
+    LEADERS = "leaders", "单位领导"
+    STANDING = "standing", "单位概况"
+    APPOINTMENTS = "appointments", "人事任免"
+    NOTICES = "notices", "通知公告"
+    ANNUAL_REPORTS = "annual_reports", "信息年报"
+    BUDGETS = "budgets", "财政预决算"
+    DISCLOSURE = "disclosure", "信息公开"
+    POLICIES = "policies", "政策法规"
+    ELDERLY_CARE = "elderly_care", "养老服务信息"
+    QUESTIONS = "questions", "互动交流"
+    QA = "qa", "问答知识库"
+    SURVEYS = "surveys", "调查征集"
+    SERVICES = "services", "办事服务"
+    LINKS = "links", "网站链接"
+
+
+class ColumnPage(GovPage):
+    """A leaf column (栏目) that receives items of the types its kind allows."""
+
+    kind = models.CharField("栏目类型", max_length=20, choices=ColumnKind.choices)
+    description = models.TextField("栏目描述", blank=True)
+    keywords = models.CharField("栏目关键词", max_length=200, blank=True)
+    departments = models.ManyToManyField(
+        "moderation.Department",
+        verbose_name="责任部门",
+        blank=True,
+        related_name="columns",
+        help_text="由办公室在“组织机构 › 栏目分工”中设置。",
+    )
+    deadline_working_days = models.PositiveSmallIntegerField(
+        "发布时限（工作日）",
+        null=True,
+        blank=True,
+        help_text="比 20 个工作日更严的时限，如社会救助、养老服务栏目为 10 个工作日；留空则为 20。",
+    )
+    freshness_days = models.PositiveSmallIntegerField(
+        "更新周期（天）",
+        null=True,
+        blank=True,
+        help_text="超过此天数未更新即为“不更新栏目”；留空表示按需更新的常设栏目。",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("kind", read_only=True),
+        FieldPanel("description"),
+        FieldPanel("keywords"),
+        FieldRowPanel([FieldPanel("deadline_working_days"), FieldPanel("freshness_days")]),
+    ]
+    parent_page_types = ["pages.HomePage", "pages.CategoryPage", "pages.SectionPage"]
+    subpage_types = [
+        "pages.NewsPage",
+        "pages.NoticePage",
+        "pages.LeaderProfilePage",
+        "pages.StandingPage",
+        "pages.AppointmentPage",
+        "pages.AnnualReportPage",
+        "pages.BudgetPage",
+        "pages.DisclosurePage",
+        "pages.PolicyPage",
+        "pages.QuestionPage",
+        "pages.QAEntryPage",
+        "pages.SurveyPage",
+        "pages.ServiceGuidePage",
+        "pages.LinkPage",
+    ]
+    is_creatable = False
+
+    class Meta:
+        verbose_name = "栏目"
+
+    @property
+    def column_type_label(self):
+        return self.get_kind_display()
+
+
+class AttachmentBlock(StructBlock):
+    document = DocumentChooserBlock(label="文件")
+    title = CharBlock(label="显示名称", required=False)
+
+    class Meta:
+        icon = "doc-full"
+        label = "附件"
+
+
+class VideoBlock(StructBlock):
+    document = DocumentChooserBlock(label="视频文件（mp4）")
+    caption = CharBlock(label="视频说明", required=False)
+
+    class Meta:
+        icon = "media"
+        label = "视频"
+
+
+class BaseItemPage(GovPage):
+    """An item (信息) in a leaf column: owned by a department, with disclosure metadata."""
+
+    class Topic(models.TextChoices):
+        GENERAL = "general", "民政综合"
+        ASSISTANCE = "assistance", "社会救助"
+        ELDERLY = "elderly", "养老服务"
+        AFFAIRS = "affairs", "社会事务"
+        MARRIAGE = "marriage", "婚姻登记"
+        FUNERAL = "funeral", "殡葬管理"
+        PLACE_NAMES = "place_names", "区划地名"
+        ORGANISATIONS = "organisations", "社会组织"
+        CHARITY = "charity", "慈善与社会工作"
+        CHILDREN = "children", "儿童福利"
+        FINANCE = "finance", "财务审计"
+        PERSONNEL = "personnel", "机构人事"
+
+    class DisclosureMethod(models.TextChoices):
+        PROACTIVE = "proactive", "主动公开"
+        ON_REQUEST = "on_request", "依申请公开"
+
+    # The column kinds this item type may be created under (checked by can_create_at).
+    column_kinds = ()
+
+    department = models.ForeignKey(
+        "moderation.Department",
+        verbose_name="所属部门",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    formed_on = models.DateField(
+        "信息形成日期", default=timezone.localdate, help_text="信息形成或变更的日期，发布时限由此起算。"
+    )
+    index_number = models.CharField("索引号", max_length=80, blank=True, db_index=True)
+    topic = models.CharField("主题分类", max_length=20, choices=Topic.choices, default=Topic.GENERAL)
+    disclosure_method = models.CharField(
+        "公开方式", max_length=20, choices=DisclosureMethod.choices, default=DisclosureMethod.PROACTIVE
+    )
+    summary = models.TextField("内容概述", blank=True, max_length=500)
+    body = RichTextField("正文", features=RICH_TEXT_FEATURES, blank=True)
+    attachments = StreamField(
+        [("attachment", AttachmentBlock()), ("video", VideoBlock())],
+        verbose_name="附件与视频",
+        blank=True,
+        use_json_field=True,
+    )
+
+    base_form_class = ItemPageForm
+    exclude_fields_in_copy = ["index_number"]
+    parent_page_types = ["pages.ColumnPage"]
+    subpage_types = []
+
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+
+    metadata_panels = [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("department"), FieldPanel("formed_on")]),
+                FieldRowPanel([FieldPanel("topic"), FieldPanel("disclosure_method")]),
+                FieldPanel("index_number", read_only=True),
+                FieldPanel("summary"),
+            ],
+            heading="公开属性",
+        )
+    ]
+    content_panels = (
+        Page.content_panels
+        + metadata_panels
+        + [
+            FieldPanel("body"),
+            FieldPanel("attachments"),
+        ]
+    )
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def can_create_at(cls, parent):
+        if not super().can_create_at(parent):
+            return False
+        column = parent.specific if parent else None
+        return isinstance(column, ColumnPage) and column.kind in cls.column_kinds
+
+    def clean(self):
+        super().clean()
+        parent = self.get_parent() if self.path else None
+        if parent is not None:
+            column = parent.specific
+            if not isinstance(column, ColumnPage) or column.kind not in self.column_kinds:
+                raise ValidationError(f"“{self._meta.verbose_name}”不能放在栏目“{parent.title}”下。")
+
+    def save(self, *args, **kwargs):
+        if not self.index_number:
+            self.index_number = next_index_number()
+        self._keep_first_publication_time()
+        return super().save(*args, **kwargs)
+
+    def _keep_first_publication_time(self):
+        # The first publication time is set once by Wagtail and never changed afterwards
+        # (falsified publication dates are an inspection veto item).
+        if self.pk is None:
+            return
+        stored = Page.objects.filter(pk=self.pk).values_list("first_published_at", flat=True).first()
+        if stored is not None:
+            self.first_published_at = stored
+
+    @property
+    def column(self):
+        return self.get_parent().specific

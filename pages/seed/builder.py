@@ -1,0 +1,250 @@
+"""Builds the demo site: settings, the column tree and demo items. Idempotent by natural keys
+(slugs under their parent, titles of media)."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from ..models import (
+    AnnualReportPage,
+    AppointmentPage,
+    BudgetPage,
+    CategoryPage,
+    ColumnPage,
+    DisclosurePage,
+    HomePage,
+    LeaderProfilePage,
+    LinkPage,
+    NewsPage,
+    NoticePage,
+    PolicyPage,
+    QAEntryPage,
+    QuestionPage,
+    SectionPage,
+    ServiceGuidePage,
+    SiteIdentity,
+    StandingPage,
+    SurveyPage,
+)
+from .content import DEMO_ITEMS, publication_time
+from .media import attachment_for, leader_photo, news_image
+from .tree import COLUMN_TREE
+
+DEMO_IDENTITY = dict(
+    site_name="开平市民政局",
+    site_domain="mzj.kaiping.gov.cn",
+    site_id_code="4407830012",
+    organiser="开平市民政局",
+    address="广东省开平市长沙街道东兴大道88号",
+    phone="0750-2211001",
+    email="mzj@kaiping.example.cn",
+    icp_number="粤ICP备12345678号-1",
+    police_number="粤公网安备44078302000123号",
+    org_code="11440783MB2C12345X",
+)
+
+ITEM_CLASS_BY_KIND = {
+    "news": NewsPage,
+    "leaders": LeaderProfilePage,
+    "standing": StandingPage,
+    "appointments": AppointmentPage,
+    "notices": NoticePage,
+    "annual_reports": AnnualReportPage,
+    "budgets": BudgetPage,
+    "disclosure": DisclosurePage,
+    "policies": PolicyPage,
+    "elderly_care": DisclosurePage,
+    "questions": QuestionPage,
+    "qa": QAEntryPage,
+    "surveys": SurveyPage,
+    "services": ServiceGuidePage,
+    "links": LinkPage,
+}
+
+
+def seed_identity():
+    identity = SiteIdentity.load()
+    if not identity.site_name:
+        for field, value in DEMO_IDENTITY.items():
+            setattr(identity, field, value)
+        identity.save()
+    return identity
+
+
+def _child(parent, slug):
+    return parent.get_children().filter(slug=slug).first()
+
+
+def seed_home():
+    root = Page.get_first_root_node()
+    home = HomePage.objects.first()
+    if home is None:
+        # Wagtail's own "Welcome" placeholder holds the slug "home"; the site moves to our home.
+        placeholder = root.get_children().filter(slug="home", content_type__model="page").first()
+        if placeholder is not None:
+            Site.objects.filter(root_page=placeholder).delete()
+            placeholder.delete()
+        home = root.add_child(
+            instance=HomePage(
+                title="开平市民政局",
+                slug="home",
+                intro="开平市民政局政务网站，发布民政工作动态、政务公开信息，提供办事服务和互动交流。",
+            )
+        )
+        home.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(
+            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="开平市民政局"
+        )
+    elif site.root_page_id != home.pk:
+        site.root_page = home
+        site.save()
+    return home
+
+
+def _add_structure(parent, node, departments):
+    existing = _child(parent, node["slug"])
+    if existing is not None:
+        return existing.specific
+    if "kind" in node:
+        page = ColumnPage(
+            title=node["title"],
+            slug=node["slug"],
+            kind=node["kind"],
+            description=node.get("description", ""),
+            keywords=node.get("keywords", ""),
+            deadline_working_days=node.get("deadline_working_days"),
+            freshness_days=node.get("freshness_days"),
+        )
+    elif parent.depth == 2:
+        page = CategoryPage(title=node["title"], slug=node["slug"], description=node.get("description", ""))
+    else:
+        page = SectionPage(title=node["title"], slug=node["slug"], description=node.get("description", ""))
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    if "kind" in node:
+        page.departments.set([departments[name] for name in node.get("departments", [])])
+    return page
+
+
+def seed_tree(home, departments, nodes=COLUMN_TREE, parent=None):
+    """Create the fixed column tree; returns {slug path: column page}."""
+    parent = parent or home
+    columns = {}
+    for node in nodes:
+        page = _add_structure(parent, node, departments)
+        if "kind" in node:
+            columns[node["slug"]] = page
+        else:
+            columns.update(seed_tree(home, departments, node["children"], page))
+    return columns
+
+
+def _item_fields(cls, spec, today, columns):
+    fields = {}
+    if cls is NoticePage:
+        fields.update(
+            notice_kind=spec["notice_kind"],
+            event_date=today
+            - datetime.timedelta(days=spec["age"])
+            + datetime.timedelta(days=spec["event_offset"]),
+        )
+    elif cls is NewsPage:
+        fields["source"] = spec.get("source", "开平市民政局")
+    elif cls is LeaderProfilePage:
+        fields.update(
+            position=spec["position"],
+            resume=spec["resume"],
+            responsibilities=spec["responsibilities"],
+            photo=leader_photo(spec["title"]),
+        )
+    elif cls is AppointmentPage:
+        fields["document_number"] = spec.get("document_number", "")
+    elif cls is AnnualReportPage:
+        fields["year"] = spec["year"]
+    elif cls is BudgetPage:
+        fields.update(year=spec["year"], budget_kind=spec["budget_kind"])
+    elif cls is PolicyPage:
+        written = today - datetime.timedelta(days=spec["age"] + 5)
+        fields.update(
+            document_number=spec.get("document_number", ""),
+            issuing_authority=spec.get("issuing_authority", "开平市民政局"),
+            written_on=written,
+            effective_on=written + datetime.timedelta(days=30),
+            validity=spec.get("validity", PolicyPage.Validity.IN_FORCE),
+        )
+        if spec.get("replaced_by_title"):
+            fields["replaced_by"] = PolicyPage.objects.filter(title=spec["replaced_by_title"]).first()
+    elif cls is QuestionPage:
+        fields.update(
+            question=spec["question"],
+            asker_name=spec.get("asker_name", ""),
+            reply=spec["reply"],
+            replied_on=today - datetime.timedelta(days=spec["age"]),
+        )
+    elif cls is QAEntryPage:
+        fields.update(question=spec["question"], answer=spec["answer"])
+    elif cls is SurveyPage:
+        fields.update(
+            opens_on=today + datetime.timedelta(days=spec["opens_offset"]),
+            closes_on=today + datetime.timedelta(days=spec["closes_offset"]),
+            feedback_channel="电子邮箱：mzj@kaiping.example.cn；电话：0750-2211001",
+        )
+    elif cls is ServiceGuidePage:
+        fields.update(spec["service"])
+    elif cls is LinkPage:
+        fields.update(url=spec["url"], link_description="上级及相关部门网站")
+    return fields
+
+
+def _attachments(spec):
+    blocks = []
+    if spec.get("attachment"):
+        blocks.append(
+            ("attachment", {"document": attachment_for(spec["title"], spec["attachment"]), "title": ""})
+        )
+    return blocks
+
+
+def _body_with_image(spec):
+    html = spec.get("body", "")
+    if spec.get("image"):
+        image = news_image(spec["title"])
+        html = f'<embed alt="{spec["title"]}" embedtype="image" format="fullwidth" id="{image.pk}"/>' + html
+    return html
+
+
+def seed_items(columns, departments, stdout=None):
+    now = timezone.localtime()
+    today = now.date()
+    created = 0
+    for slug, specs in DEMO_ITEMS.items():
+        column = columns[slug]
+        for spec in specs:
+            if column.get_children().filter(title=spec["title"]).exists():
+                continue
+            cls = PolicyPage if spec.get("policy") else ITEM_CLASS_BY_KIND[column.kind]
+            published = publication_time(now, spec["age"])
+            page = cls(
+                title=spec["title"],
+                department=departments[spec["department"]],
+                formed_on=published.date() - datetime.timedelta(days=2),
+                body=_body_with_image(spec),
+                attachments=_attachments(spec),
+                first_published_at=published,
+                **_item_fields(cls, spec, today, columns),
+            )
+            with transaction.atomic():
+                column.add_child(instance=page)
+                page.save_revision().publish()
+                # Backdate the demo's publication to the story's own date.
+                type(page).objects.filter(pk=page.pk).update(
+                    first_published_at=published, last_published_at=published
+                )
+            created += 1
+    if stdout:
+        stdout.write(f"  新建演示信息 {created} 条")
+    return created
