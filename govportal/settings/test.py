@@ -1,3 +1,5 @@
+import os
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES
 
@@ -6,5 +8,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / ".test-media"
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # A file database so that threads in concurrency tests see each other's writes.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+    # A file database (one per process) so that threads in concurrency tests see each
+    # other's writes, and parallel test runs never share a file.
+    DATABASES["default"]["TEST"] = {"NAME": f"/tmp/govportal-test-{os.getpid()}.sqlite3"}
