@@ -4,6 +4,7 @@ from wagtail.admin.menu import MenuItem
 
 from govportal.accounts.roles import is_administrator
 
+from . import calendar_hooks  # noqa: F401
 from .viewsets import ORGANISATION_MENU_HOOK, OrganisationGroup
 
 

@@ -1,0 +1,1 @@
+"""The public website: a separate process that talks to the CMS only over HTTP."""

@@ -1,0 +1,1 @@
+"""Admin wiring of the official working-day calendar (imported by wagtail_hooks)."""

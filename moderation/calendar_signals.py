@@ -1,0 +1,1 @@
+"""Signal receivers of the working-day calendar (imported by apps.ready)."""
