@@ -27,3 +27,35 @@ class DepartmentForm(WagtailAdminModelForm):
         if leader is not None and leader in heads:
             self.add_error("supervising_leader", "分管领导不能同时是本部门负责人。")
         return cleaned
+
+
+class SendBackForm(forms.Form):
+    """退回修改: a comment saying what to fix is required."""
+
+    comment = forms.CharField(
+        label="退回意见",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "请填写退回意见，说明需要修改的内容。"},
+    )
+
+
+class ApprovalForm(forms.Form):
+    """同意: an optional opinion (defaults to 同意)."""
+
+    comment = forms.CharField(
+        label="审批意见", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
+
+    @classmethod
+    def for_step(cls, task):
+        if getattr(task, "step_number", 0) == 1:
+            return HeadApprovalForm
+        return cls
+
+
+class HeadApprovalForm(ApprovalForm):
+    confidentiality_confirmed = forms.BooleanField(
+        label="已完成保密审查：内容已核实，不含国家秘密、工作秘密和未脱敏的个人信息",
+        error_messages={"required": "请先确认已完成保密审查。"},
+    )

@@ -148,3 +148,17 @@ class SpecialDay(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.get_kind_display()} {self.name}".strip()
+
+
+# The approval chain's models live in their own module; imported here so Django finds them.
+from .chain import (  # noqa: E402, F401
+    ChainClearance,
+    ChainRouting,
+    ChainTaskState,
+    Delegation,
+    DepartmentHeadTask,
+    DirectorReviewTask,
+    IdeologyReviewTask,
+    OfficePublishTask,
+    SupervisingLeaderTask,
+)
