@@ -1,6 +1,7 @@
 from django import forms
 from django.db.models import Q
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms.pages import CopyForm
 
 from govportal.accounts.roles import is_site_manager
 
@@ -30,8 +31,27 @@ class ItemPageForm(WagtailAdminPageForm):
             parent = self.instance.get_parent()
         return parent.specific if parent is not None else None
 
+    def clean(self):
+        cleaned = super().clean()
+        # Wagtail's message for a taken slug has no Chinese translation.
+        if "slug" in self.errors and self.data.get("slug"):
+            taken = self.data["slug"]
+            if any("already in use" in str(message) for message in self.errors["slug"]):
+                self.errors["slug"] = self.error_class(
+                    [f"网址别名“{taken}”已被本栏目中的其他信息使用，请换一个。"]
+                )
+        return cleaned
+
     def clean_department(self):
         department = self.cleaned_data.get("department")
         if department is None:
             raise forms.ValidationError("请选择所属部门。")
         return department
+
+
+class ItemCopyForm(CopyForm):
+    """Copying an item never publishes the copy: it is a new item that must pass the chain."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.pop("publish_copies", None)

@@ -1,13 +1,21 @@
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.auth import permission_denied
 from wagtail.admin.menu import MenuItem
+from wagtail.models import Page
+from wagtail.permissions import register_permission_policy
 
 from govportal.accounts.roles import department_ids, is_site_manager
 from moderation.viewsets import ORGANISATION_MENU_HOOK
 
 from . import views
-from .models import ITEM_PAGE_MODELS, ColumnPage
+from .models import ITEM_PAGE_MODELS, BaseItemPage, ColumnPage
+from .permissions import GovPagePermissionPolicy, may_touch
+
+# Registered before any admin view asks for the page policy (Wagtail's documented place).
+register_permission_policy(Page, GovPagePermissionPolicy(Page))
 
 
 @hooks.register("register_admin_urls")
@@ -27,9 +35,15 @@ def column_mapping_menu_item():
 
 @hooks.register("construct_explorer_page_queryset")
 def only_own_department_items(parent_page, pages, request):
-    """Staff see only their own department's items inside a shared column."""
+    """Staff see only their own department's items inside a shared column, and cannot open
+    another department's item in the explorer by its URL either."""
     user = request.user
-    if is_site_manager(user) or not isinstance(parent_page.specific, ColumnPage):
+    if is_site_manager(user):
+        return pages
+    parent = parent_page.specific_deferred
+    if isinstance(parent, BaseItemPage) and not may_touch(user, parent):
+        raise PermissionDenied
+    if not isinstance(parent, ColumnPage):
         return pages
     own = Q(pk__in=[])
     for model in ITEM_PAGE_MODELS:
@@ -39,3 +53,11 @@ def only_own_department_items(parent_page, pages, request):
             .values("pk")
         )
     return pages.filter(own)
+
+
+@hooks.register("before_move_page")
+def refuse_moves_the_user_may_not_make(request, page, destination):
+    # Wagtail's move confirmation view checks permissions only when the move is executed;
+    # check before the confirmation page (which shows the item) is rendered.
+    if not page.permissions_for_user(request.user).can_move_to(destination):
+        return permission_denied(request)
