@@ -36,11 +36,20 @@ class CMSClient:
 
     # -- transport ---------------------------------------------------------------------------
 
+    @staticmethod
+    def cache_key(path: str, params: dict | None = None) -> str:
+        query = urlencode(sorted((k, v) for k, v in (params or {}).items() if v not in (None, "")))
+        return f"{path}?{query}"
+
+    def prime(self, path: str, params: dict, value):
+        """Store an answer obtained another way (the export's batched listings)."""
+        self.cache.set(self.cache_key(path, params), value)
+
     async def get(self, path: str, params: dict | None = None):
         """GET an API path (relative to /api/v2/) as JSON, through the cache. Raises NotFound
         for a 404 and Unavailable when the CMS cannot answer and nothing is cached."""
-        query = urlencode(sorted((k, v) for k, v in (params or {}).items() if v not in (None, "")))
-        key = f"{path}?{query}"
+        key = self.cache_key(path, params)
+        query = key.split("?", 1)[1]
 
         async def fetch():
             return await self._fetch(path, query)

@@ -74,7 +74,7 @@ class Portal:
         self.assets = AssetManifest()
         api = urlsplit(settings.api_url)
         self.cms_origin = f"{api.scheme}://{api.netloc}"
-        self.cms_origins = {self.cms_origin, *settings.extra.get("cms_origins", ())}
+        self.cms_origins = {self.cms_origin, *settings.cms_origins}
         self.env = make_environment(self.assets, self.rewrite_cms_urls)
         self.pages = TTLCache(settings.cache_ttl, settings.stale_ttl, max_entries=5000)
         self.trees = {}

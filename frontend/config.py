@@ -1,7 +1,7 @@
 """Runtime settings of the public site, read from the environment once at start-up."""
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 DEFAULT_API_URL = "http://127.0.0.1:8000/api/v2/"
 
@@ -20,7 +20,9 @@ class Settings:
     page_size: int = 20
     # Static export: forms that need a server (search, questions, filters) are left out.
     static_export: bool = False
-    extra: dict = field(default_factory=dict)
+    # Other addresses the CMS writes into file and image URLs (GOVPORTAL_API_MEDIA_BASE_URL on
+    # the CMS side), rewritten to this site's own paths like the API's own address.
+    cms_origins: tuple = ()
 
     @classmethod
     def from_env(cls, **overrides):
@@ -31,6 +33,9 @@ class Settings:
             cache_ttl=float(env.get("GOVPORTAL_CACHE_TTL", cls.cache_ttl)),
             stale_ttl=float(env.get("GOVPORTAL_STALE_TTL", cls.stale_ttl)),
             api_timeout=float(env.get("GOVPORTAL_API_TIMEOUT", cls.api_timeout)),
+            cms_origins=tuple(
+                o.strip().rstrip("/") for o in env.get("GOVPORTAL_CMS_ORIGINS", "").split(",") if o.strip()
+            ),
         )
         values.update(overrides)
         if not values["api_url"].endswith("/"):

@@ -47,6 +47,14 @@ async def load_site(portal) -> SiteTree:
     return tree
 
 
+async def load_site_or_empty(portal) -> SiteTree:
+    """For pages that must keep working while the CMS is away (the question form)."""
+    try:
+        return await load_site(portal)
+    except Unavailable:
+        return SiteTree({})
+
+
 async def listing(portal, **params):
     params.setdefault("limit", portal.settings.page_size)
     try:
@@ -393,7 +401,7 @@ async def new_challenge(portal):
 
 
 async def question_form(portal, request, values=None, errors=None, message=None, status=200):
-    results = await gather_dict(tree=load_site(portal), challenge=new_challenge(portal))
+    results = await gather_dict(tree=load_site_or_empty(portal), challenge=new_challenge(portal))
     tree, challenge = results["tree"], results["challenge"]
     column, departments = question_departments(tree)
     return portal.render_uncached(
@@ -424,7 +432,7 @@ async def submit_question(portal, request):
     if form.get("website"):
         # The honeypot field is invisible to people; a bot filled it in.
         return await question_form(portal, request, values, message="提交未成功，请稍后重试。", status=400)
-    tree = await load_site(portal)
+    tree = await load_site_or_empty(portal)
     column, departments = question_departments(tree)
     payload = {
         "title": values["title"],

@@ -1,0 +1,142 @@
+"""What each page shows: government meta tags, footer identifiers, item types laid out for
+what they are, listings with pagination and filters, search, the Chinese 404 page."""
+
+import re
+
+from .fake_api import NEW_POLICY, OLD_POLICY
+
+NEWS_COLUMN = "/yaowen/gongzuo-dongtai/"
+
+
+def meta(html, name):
+    match = re.search(rf'<meta name="{name}" content="([^"]*)"', html)
+    return match and match.group(1)
+
+
+def item_path(cms, title):
+    return next(i for i in cms.items if i["title"] == title)["meta"]["html_path"]
+
+
+def test_home_shows_latest_items_entries_and_site_identity(site):
+    response = site.get("/")
+    html = response.text
+    assert response.status_code == 200
+    assert "我局召开2026年第四季度民政重点工作推进会" in html  # 要闻动态
+    assert "关于2027年元旦期间婚姻登记安排的通知" in html  # 通知公告
+    assert "开平市最低生活保障审核确认办法" in html  # 政策法规
+    assert 'href="/liuyan/"' in html and 'href="/banshi-fuwu/"' in html
+    assert meta(html, "SiteName") == "开平市民政局"
+    assert meta(html, "SiteDomain") == "mzj.kaiping.gov.cn"
+    assert meta(html, "SiteIDCode") == "4407830012"
+    for text in ("主办单位", "4407830012", "粤ICP备12345678号", "粤公网安备44078302000001号", "0750-2222222"):
+        assert text in html
+    assert 'class="skip-link" href="#main"' in html
+    assert ">无障碍<" in html and ">长者模式<" in html
+
+
+def test_column_page_meta_pagination_and_publication_times(site):
+    html = site.get(NEWS_COLUMN).text
+    assert meta(html, "ColumnName") == "工作动态"
+    assert meta(html, "ColumnType") == "动态要闻"
+    assert meta(html, "ColumnDescription") and meta(html, "ColumnKeywords")
+    assert "共 26 条，第 1 / 2 页" in html
+    assert f'href="{NEWS_COLUMN}index_2.html"' in html
+    assert html.count('class="entry-date"') == 20
+    second = site.get(f"{NEWS_COLUMN}index_2.html")
+    assert second.status_code == 200 and "第 2 / 2 页" in second.text
+    assert site.get(f"{NEWS_COLUMN}index_9.html").status_code == 404
+
+
+def test_column_filters_pass_to_api_and_bad_values_are_explained(site, cms):
+    html = site.get(NEWS_COLUMN, params={"date_from": "2026-11-09", "department": "1"}).text
+    assert any("date_from=2026-11-09" in c and "department=1" in c for c in cms.calls)
+    assert "共" not in html or "第 1 / 1 页" in html or "pager" not in html
+    bad = site.get(NEWS_COLUMN, params={"date_from": "yesterday", "department": "999"}).text
+    assert "起始日期格式应为" in bad and "所选部门不存在" in bad
+
+
+def test_abolished_policy_shows_banner_linking_the_replacement(site):
+    html = site.get(OLD_POLICY["meta"]["html_path"]).text
+    banner = html.split('class="validity-banner"', 1)[1].split("</div>", 1)[0]
+    assert "本文件已废止" in banner
+    assert f'href="{NEW_POLICY["meta"]["html_path"]}"' in banner
+    for text in ("文号", "开民〔2019〕8号", "发布机构", "成文日期", "2019年3月1日"):
+        assert text in html
+    assert meta(html, "ArticleTitle") == OLD_POLICY["title"]
+    assert meta(html, "PubDate") == "2026-11-01 09:30"
+    assert meta(html, "ContentSource") == "开平市民政局办公室"
+    assert "validity-banner" not in site.get(NEW_POLICY["meta"]["html_path"]).text
+
+
+def test_notice_shows_kind_and_event_date(site, cms):
+    html = site.get(item_path(cms, "关于2027年元旦期间婚姻登记安排的通知")).text
+    assert "预告类" in html and "2027年1月1日" in html and "发布时间" in html
+
+
+def test_service_guide_shows_ten_elements(site, cms):
+    html = site.get(item_path(cms, "最低生活保障申请")).text
+    labels = [
+        "事项名称",
+        "设定依据",
+        "申请条件",
+        "办理材料",
+        "办理地点",
+        "办理机构",
+        "收费标准",
+        "办理时间",
+        "联系电话",
+        "办理流程",
+    ]
+    for label in labels:
+        assert f'<th scope="row">{label}</th>' in html
+
+
+def test_question_reply_and_survey_state(site, cms):
+    question = site.get(item_path(cms, "低保申请需要哪些材料？")).text
+    assert "留言内容" in question and "需提供户口簿、身份证及家庭收入证明。" in question
+    open_survey = site.get(item_path(cms, "关于《开平市养老服务补贴办法（征求意见稿）》公开征求意见")).text
+    closed_survey = site.get(item_path(cms, "2025年度民政服务满意度问卷调查")).text
+    assert "正在征集" in open_survey and "征集已结束" in closed_survey
+
+
+def test_attachments_show_type_size_and_local_links(site, cms):
+    html = site.get(item_path(cms, "我局召开2026年第四季度民政重点工作推进会")).text
+    assert '<a href="/documents/12/meeting.pdf">会议材料</a>' in html
+    assert "PDF，47.1 KB" in html
+    assert 'src="/media/images/meeting.width-800.jpg"' in html and "127.0.0.1:8012" not in html
+    document = site.get("/documents/12/meeting.pdf")
+    assert document.status_code == 200 and document.content.startswith(b"%PDF")
+
+
+def test_disclosure_catalogue_lists_index_numbers(site):
+    html = site.get("/xxgk/").text
+    for header in ("索引号", "名称", "生成日期", "主题分类"):
+        assert f'<th scope="col">{header}</th>' in html
+    assert "11440783MB2C12345X/2026-" in html
+
+
+def test_search_highlights_and_escapes(site, cms):
+    cms.items[0]["title"] = "养老<script>alert(1)</script>服务"
+    html = site.get("/search/", params={"q": "养老"}).text
+    assert "<mark>养老</mark>" in html
+    assert "<script>alert(1)" not in html
+    assert "找到与“<strong>养老</strong>”相关的信息" in html
+
+
+def test_breadcrumbs_on_items(site, cms):
+    html = site.get(item_path(cms, "关于2027年元旦期间婚姻登记安排的通知")).text
+    crumbs = html.split('aria-label="当前位置"', 1)[1].split("</nav>", 1)[0]
+    assert [t for t in re.findall(r">([^<>]+)</(?:a|span)>", crumbs) if t.strip()][1:5] == [
+        "首页",
+        "政务公开",
+        "单位动态",
+        "通知公告",
+    ]
+
+
+def test_unknown_url_gives_chinese_404(site):
+    for path in ("/no-such-column/", "/yaowen/gongzuo-dongtai/no-such-item/", "/xxgk/index_99.html"):
+        response = site.get(path)
+        assert response.status_code == 404
+        assert "页面不存在" in response.text and "返回首页" in response.text
+    assert site.get("/yaowen").status_code == 308
