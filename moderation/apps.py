@@ -6,4 +6,4 @@ class ModerationConfig(AppConfig):
     verbose_name = "组织机构与审核"
 
     def ready(self):
-        from . import calendar_signals, signals  # noqa: F401
+        from . import calendar_signals, guards, notifications, signals  # noqa: F401

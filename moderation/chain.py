@@ -114,16 +114,26 @@ class Delegation(models.Model):
     """代为审批: a leader away names a person to act on their steps for a date range."""
 
     principal = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="委托人", on_delete=models.CASCADE, related_name="delegations_given"
+        settings.AUTH_USER_MODEL,
+        verbose_name="委托人",
+        on_delete=models.CASCADE,
+        related_name="delegations_given",
     )
     delegate = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="受托人", on_delete=models.CASCADE, related_name="delegations_received"
+        settings.AUTH_USER_MODEL,
+        verbose_name="受托人",
+        on_delete=models.CASCADE,
+        related_name="delegations_received",
     )
     starts_on = models.DateField("开始日期")
     ends_on = models.DateField("结束日期")
     reason = models.CharField("事由", max_length=200)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="设置人", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="设置人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField("设置时间", auto_now_add=True)
 
@@ -165,6 +175,9 @@ class ChainClearance(models.Model):
 
     class Meta:
         verbose_name = "发布许可"
+
+    def __str__(self):
+        return f"revision {self.revision_id}"
 
 
 class ChainTask(Task):
@@ -290,9 +303,9 @@ class ChainTask(Task):
         if not user.is_authenticated:
             return TaskState.objects.none()
         principals = principals_delegating_to(user)
-        ids = ChainTaskState.objects.filter(
-            task=self, status=TaskState.STATUS_IN_PROGRESS
-        ).filter(Q(approvers=user) | Q(approvers__in=principals))
+        ids = ChainTaskState.objects.filter(task=self, status=TaskState.STATUS_IN_PROGRESS).filter(
+            Q(approvers=user) | Q(approvers__in=principals)
+        )
         return TaskState.objects.filter(pk__in=ids.values("pk"))
 
 

@@ -162,3 +162,4 @@ from .chain import (  # noqa: E402, F401
     OfficePublishTask,
     SupervisingLeaderTask,
 )
+from .notifications import AdminNotification  # noqa: E402, F401

@@ -1,5 +1,8 @@
+import secrets
+
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.forms.pages import CopyForm
 
@@ -12,6 +15,9 @@ class ItemPageForm(WagtailAdminPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            # Items are addressed by generated slugs; editors need not invent one.
+            self.fields["slug"].required = False
         field = self.fields.get("department")
         column = self._column()
         if field is None or column is None:
@@ -25,6 +31,11 @@ class ItemPageForm(WagtailAdminPageForm):
         if not self.instance.department_id and queryset.count() >= 1:
             self.initial.setdefault("department", queryset.first().pk)
 
+    def _generated_slug(self):
+        if self.instance.slug:
+            return self.instance.slug
+        return f"item-{timezone.now():%Y%m%d%H%M%S}-{secrets.token_hex(3)}"
+
     def _column(self):
         parent = self.parent_page if getattr(self, "parent_page", None) else None
         if parent is None and self.instance.pk:
@@ -32,6 +43,8 @@ class ItemPageForm(WagtailAdminPageForm):
         return parent.specific if parent is not None else None
 
     def clean(self):
+        if "slug" in self.fields and not self.data.get(self.add_prefix("slug")):
+            self.cleaned_data["slug"] = self._generated_slug()
         cleaned = super().clean()
         # Wagtail's message for a taken slug has no Chinese translation.
         if "slug" in self.errors and self.data.get("slug"):

@@ -14,8 +14,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from ..forms import ItemPageForm
+from ..forms import ItemCopyForm, ItemPageForm
 from ..permissions import GovPagePermissionTester
+from ..publishing import check_publication_allowed
 
 RICH_TEXT_FEATURES = [
     "h2",
@@ -109,7 +110,18 @@ class GovPage(Page):
         return GovPagePermissionTester(user, self)
 
 
-class HomePage(GovPage):
+class StructurePage(GovPage):
+    """Home, categories, sections and columns: the fixed site structure maintained by the
+    Office. They carry no department and are not items: operators publish their edits
+    directly, and the approval chain (assigned to the home page) applies to the items below."""
+
+    is_structure = True
+
+    class Meta:
+        abstract = True
+
+
+class HomePage(StructurePage):
     """The site root (首页); its children are the content categories and Office columns."""
 
     intro = models.TextField("网站简介", blank=True)
@@ -124,7 +136,7 @@ class HomePage(GovPage):
         verbose_name = "首页"
 
 
-class CategoryPage(GovPage):
+class CategoryPage(StructurePage):
     """A content category (要闻动态, 政务公开, 互动交流): an index of sections and columns."""
 
     description = models.TextField("栏目描述", blank=True)
@@ -138,7 +150,7 @@ class CategoryPage(GovPage):
         verbose_name = "栏目分类"
 
 
-class SectionPage(GovPage):
+class SectionPage(StructurePage):
     """A subsection of 政务公开 (单位概况, 单位动态, …): an index of columns."""
 
     description = models.TextField("栏目描述", blank=True)
@@ -172,7 +184,7 @@ class ColumnKind(models.TextChoices):
     LINKS = "links", "网站链接"
 
 
-class ColumnPage(GovPage):
+class ColumnPage(StructurePage):
     """A leaf column (栏目) that receives items of the types its kind allows."""
 
     kind = models.CharField("栏目类型", max_length=20, choices=ColumnKind.choices)
@@ -297,6 +309,7 @@ class BaseItemPage(GovPage):
     )
 
     base_form_class = ItemPageForm
+    copy_form_class = ItemCopyForm
     exclude_fields_in_copy = ["index_number"]
     parent_page_types = ["pages.ColumnPage"]
     subpage_types = []
@@ -359,3 +372,20 @@ class BaseItemPage(GovPage):
     @property
     def column(self):
         return self.get_parent().specific
+
+    def publish(self, revision, *args, **kwargs):
+        # Every publication of an item, whatever path it takes, must pass the guards
+        # (the approval chain registers one: no revision is published without it).
+        check_publication_allowed(self, revision)
+        return super().publish(revision, *args, **kwargs)
+
+    def copy(self, *args, **kwargs):
+        # A copy is a new item: it is never published by copying ("publish copies").
+        kwargs["keep_live"] = False
+        return super().copy(*args, **kwargs)
+
+    def full_clean(self, *args, **kwargs):
+        # A new item can only come into existence as a draft: publication is the chain's.
+        if self.pk is None and self.live and not getattr(self, "_allow_live_creation", False):
+            self.live = False
+        return super().full_clean(*args, **kwargs)

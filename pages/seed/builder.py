@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from moderation.demo_chain import advance, author_for, quietly, send_back, submit
+
 from ..models import (
     AnnualReportPage,
     AppointmentPage,
@@ -28,7 +30,7 @@ from ..models import (
     StandingPage,
     SurveyPage,
 )
-from .content import DEMO_ITEMS, publication_time
+from .content import DEMO_ITEMS, PENDING_ITEMS, publication_time
 from .media import attachment_for, leader_photo, news_image
 from .tree import COLUMN_TREE
 
@@ -237,9 +239,12 @@ def seed_items(columns, departments, stdout=None):
                 first_published_at=published,
                 **_item_fields(cls, spec, today, columns),
             )
-            with transaction.atomic():
+            author = author_for(page.department)
+            page.owner = author
+            with transaction.atomic(), quietly():
                 column.add_child(instance=page)
-                page.save_revision().publish()
+                submit(page, author)
+                advance(page, 5)
                 # Backdate the demo's publication to the story's own date.
                 type(page).objects.filter(pk=page.pk).update(
                     first_published_at=published, last_published_at=published
@@ -248,3 +253,39 @@ def seed_items(columns, departments, stdout=None):
     if stdout:
         stdout.write(f"  新建演示信息 {created} 条")
     return created
+
+
+def seed_pending(columns, departments, stdout=None):
+    """Items left at every step of the chain, so each approver finds something waiting."""
+    today = timezone.localdate()
+    created = 0
+    for spec in PENDING_ITEMS:
+        column = columns[spec["column"]]
+        if column.get_children().filter(title=spec["title"]).exists():
+            continue
+        department = departments[spec["department"]]
+        author = author_for(department)
+        cls = ITEM_CLASS_BY_KIND[column.kind]
+        extra = {}
+        if cls is NoticePage:
+            extra = dict(notice_kind="preview", event_date=today + datetime.timedelta(days=10))
+        page = cls(
+            title=spec["title"],
+            department=department,
+            body=spec["body"],
+            formed_on=today - datetime.timedelta(days=spec.get("formed_days_ago", 2)),
+            owner=author,
+            **extra,
+        )
+        with transaction.atomic(), quietly():
+            column.add_child(instance=page)
+            if spec["step"] == 0:
+                page.save_revision(user=author)
+            else:
+                submit(page, author)
+                advance(page, spec["step"] - 1)
+                if spec.get("send_back"):
+                    send_back(page, spec["send_back"])
+        created += 1
+    if stdout:
+        stdout.write(f"  新建审批中的演示稿件 {created} 条")

@@ -727,3 +727,90 @@ def publication_time(now, age_days):
     return now.replace(
         year=day.year, month=day.month, day=day.day, hour=9, minute=30, second=0, microsecond=0
     )
+
+
+# Items in review: "step" is the chain step the item waits at (0 = a draft not yet submitted).
+PENDING_ITEMS = [
+    dict(
+        title="关于开展2026年度冬季送温暖活动的通知（送审稿）",
+        column="tongzhi-gonggao",
+        department="社会救助股",
+        step=1,
+        body=body(
+            "各镇人民政府、街道办事处：", "为切实保障困难群众温暖过冬，决定在全市开展2026年度冬季送温暖活动。"
+        ),
+    ),
+    dict(
+        title="养老服务股参加全省养老服务质量提升培训",
+        column="gongzuo-dongtai",
+        department="养老服务股",
+        step=1,
+        body=body(
+            "11月下旬，养老服务股派员参加全省养老服务质量提升培训班，学习养老机构等级评定和服务标准化建设经验。"
+        ),
+    ),
+    dict(
+        title="社会事务股开展婚姻登记窗口服务质量评查",
+        column="gongzuo-dongtai",
+        department="社会事务股",
+        step=1,
+        body=body("为提升婚姻登记服务水平，社会事务股对婚姻登记窗口开展服务质量评查，抽查档案120份。"),
+    ),
+    dict(
+        title="我局召开网站信息发布工作培训会",
+        column="gongzuo-dongtai",
+        department="办公室",
+        step=1,
+        body=body("为规范网站信息发布，我局组织各股室信息员开展网站信息报送和保密审查培训。"),
+    ),
+    dict(
+        title="开平市2026年10月临时救助发放情况公示（送审稿）",
+        column="shehui-jiuzhu",
+        department="社会救助股",
+        step=2,
+        body=body("2026年10月，全市共实施临时救助326人次，发放临时救助金48.6万元。"),
+    ),
+    dict(
+        title="关于殡葬服务收费专项检查的通知（送审稿）",
+        column="tongzhi-gonggao",
+        department="社会事务股",
+        step=2,
+        body=body("为规范殡葬服务收费行为，决定开展殡葬服务收费专项检查。"),
+    ),
+    dict(
+        title="开平市长者饭堂运营情况通报（送审稿）",
+        column="yanglao-fuwu",
+        department="养老服务股",
+        step=3,
+        body=body("截至10月底，全市建成长者饭堂32个，累计提供助餐服务6.8万人次。"),
+    ),
+    dict(
+        title="社会救助股推进低保扩围增效工作",
+        column="gongzuo-dongtai",
+        department="社会救助股",
+        step=4,
+        body=body("社会救助股深入推进低保扩围增效，新纳入低保边缘家庭236户。"),
+    ),
+    dict(
+        title="开平市民政局2026年第四季度“双随机”抽查计划",
+        column="shuang-suiji",
+        department="社会事务股",
+        step=5,
+        body=body("根据年度抽查计划，第四季度将随机抽取社会组织和养老机构各10家开展检查。"),
+    ),
+    dict(
+        title="开平市养老机构综合监管情况（送审稿）",
+        column="yanglao-fuwu",
+        department="养老服务股",
+        step=2,
+        send_back="第二段数据请与统计报表核对后再报；机构名称请使用全称。",
+        body=body("全市共有养老机构23家，其中公办7家、民办16家。"),
+    ),
+    dict(
+        title="社会救助政策宣传进村居活动（草稿）",
+        column="gongzuo-dongtai",
+        department="社会救助股",
+        step=0,
+        body=body("社会救助股联合各镇街开展社会救助政策宣传进村居活动。"),
+    ),
+]

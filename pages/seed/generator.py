@@ -68,6 +68,7 @@ def generate_items(count, columns, departments, stdout=None, seed=2026):
             last_published_at=published,
             **extra,
         )
+        page._allow_live_creation = True  # benchmark data, created live without revisions
         with transaction.atomic():
             column.add_child(instance=page)
     return count

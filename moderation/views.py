@@ -1,0 +1,237 @@
+"""Thin admin views of the chain: review queue, review screen, my items, approval form,
+delegation and reassignment. Rules live in moderation.chain and moderation.review."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from wagtail.log_actions import log
+from wagtail.models import Page
+
+from govportal.accounts.roles import LEADERS_GROUP, is_administrator
+
+from . import approval_form as approval_form_module
+from .chain import ChainError, ChainTaskState, Delegation, format_waiting, waiting_since
+from .forms import SendBackForm
+from .review import (
+    can_view_item,
+    item_for,
+    items_of,
+    perform,
+    queue_for,
+    reassign,
+    rounds_of,
+    status_of,
+)
+
+
+def deny(request, message):
+    """A refused action answers 403 with the reason in Chinese (not a silent redirect)."""
+    return TemplateResponse(request, "403.html", {"message": message}, status=403)
+
+
+def _deadline(page):
+    try:
+        from .deadlines import deadline_for
+    except ImportError:  # the calendar module may not be installed yet
+        return None
+    try:
+        return deadline_for(page)
+    except Exception:  # noqa: BLE001 — a missing date must not break the queue
+        return None
+
+
+def review_queue(request):
+    """待我审批: exactly the items awaiting the user, with department, step and waiting time."""
+    rows = []
+    for task_state in queue_for(request.user):
+        page = item_for(task_state)
+        rows.append(
+            {
+                "task_state": task_state,
+                "page": page,
+                "department": getattr(page, "department", None),
+                "waiting": format_waiting(waiting_since(task_state)),
+                "deadline": _deadline(page),
+                "delegated": not task_state.approvers.filter(pk=request.user.pk).exists(),
+            }
+        )
+    return TemplateResponse(request, "moderation/queue.html", {"rows": rows})
+
+
+def review_detail(request, task_state_id):
+    """Read an item as submitted and approve or send it back (phone-friendly)."""
+    task_state = get_object_or_404(ChainTaskState, pk=task_state_id)
+    page = item_for(task_state)
+    task = task_state.task.specific
+    if not can_view_item(request.user, page):
+        return deny(request, task.refusal_message(task_state, request.user))
+    may_act = task.acting_capacity(task_state, request.user)[0] and task_state.status == "in_progress"
+    approve_form = task.get_form_for_action("approve")(prefix="approve")
+    send_back_form = SendBackForm(prefix="reject")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        form_class = SendBackForm if action == "reject" else task.get_form_for_action("approve")
+        form = form_class(request.POST, prefix="reject" if action == "reject" else "approve")
+        if action == "reject":
+            send_back_form = form
+        else:
+            approve_form = form
+        if form.is_valid():
+            try:
+                perform(task_state, request.user, action, form.cleaned_data)
+            except ChainError as error:
+                messages.error(request, str(error))
+                return TemplateResponse(
+                    request,
+                    "moderation/review.html",
+                    _review_context(task_state, page, may_act, approve_form, send_back_form),
+                    status=403,
+                )
+            messages.success(
+                request, "已退回修改。" if action == "reject" else f"已办理“{task.name}”：{page.title}"
+            )
+            return redirect("moderation_queue")
+    return TemplateResponse(
+        request,
+        "moderation/review.html",
+        _review_context(task_state, page, may_act, approve_form, send_back_form),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _review_context(task_state, page, may_act, approve_form, send_back_form):
+    revision_object = task_state.revision.as_object() if task_state.revision_id else page
+    return {
+        "task_state": task_state,
+        "page": page,
+        "item": revision_object,
+        "fields": approval_form_module.public_fields(revision_object),
+        "may_act": may_act,
+        "approve_form": approve_form,
+        "send_back_form": send_back_form,
+        "rounds": rounds_of(page),
+        "deadline": _deadline(revision_object),
+        "approve_label": "发布" if task_state.task.specific.publishes else "同意",
+    }
+
+
+def my_items(request):
+    """我的稿件: where each of the author's (and their department's) items stands."""
+    rows = [
+        {"page": page, "status": status_of(page), "deadline": _deadline(page)}
+        for page in items_of(request.user)[:200]
+    ]
+    return TemplateResponse(request, "moderation/my_items.html", {"rows": rows})
+
+
+def approval_form(request, page_id):
+    """审批单: every round's opinions, signers and times; print-ready, or PDF with ?format=pdf."""
+    page = get_object_or_404(Page, pk=page_id).specific
+    if not hasattr(page, "department_id") or not can_view_item(request.user, page):
+        return deny(request, "您无权查看该稿件的审批单。")
+    context = approval_form_module.build(page)
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(approval_form_module.render_pdf(context), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="approval-{page.pk}.pdf"'
+        return response
+    return TemplateResponse(request, "moderation/approval_form.html", context)
+
+
+class DelegationForm(forms.ModelForm):
+    class Meta:
+        model = Delegation
+        fields = ["principal", "delegate", "starts_on", "ends_on", "reason"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        User = get_user_model()
+        self.fields["delegate"].queryset = User.objects.filter(is_active=True).order_by("username")
+        if is_administrator(user):
+            self.fields["principal"].queryset = User.objects.filter(is_active=True).order_by("username")
+        else:
+            self.fields["principal"].queryset = User.objects.filter(pk=user.pk)
+            self.fields["principal"].initial = user.pk
+
+
+def delegations(request):
+    """代为审批: a leader names who acts for them while away (administrators for anyone)."""
+    user = request.user
+    if not (
+        is_administrator(user)
+        or user.groups.filter(name=LEADERS_GROUP).exists()
+        or user.headed_departments.exists()
+    ):
+        return deny(request, "只有审批人可以设置代为审批。")
+    form = DelegationForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        delegation = form.save(commit=False)
+        delegation.created_by = user
+        delegation.save()
+        log(
+            instance=delegation,
+            action="govportal.delegate",
+            user=user,
+            data={
+                "principal": delegation.principal.username,
+                "delegate": delegation.delegate.username,
+                "from": str(delegation.starts_on),
+                "to": str(delegation.ends_on),
+                "reason": delegation.reason,
+            },
+        )
+        messages.success(request, f"已设置代为审批：{delegation}")
+        return redirect("moderation_delegations")
+    listing = Delegation.objects.select_related("principal", "delegate")
+    if not is_administrator(user):
+        listing = listing.filter(principal=user) | listing.filter(delegate=user)
+    return TemplateResponse(
+        request,
+        "moderation/delegations.html",
+        {"form": form, "delegations": listing, "today": timezone.localdate()},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+class ReassignForm(forms.Form):
+    approvers = forms.ModelMultipleChoiceField(
+        label="新的审批人",
+        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请选择新的审批人。"},
+    )
+    reason = forms.CharField(
+        label="理由",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写重新指定审批人的理由。"},
+    )
+
+
+def reassign_view(request, task_state_id):
+    """The administrator reassigns a stuck step, with a recorded reason."""
+    if not is_administrator(request.user):
+        return deny(request, "只有管理员可以重新指定审批人。")
+    task_state = get_object_or_404(ChainTaskState, pk=task_state_id)
+    form = ReassignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reassign(
+                task_state, request.user, list(form.cleaned_data["approvers"]), form.cleaned_data["reason"]
+            )
+        except ChainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "已重新指定审批人。")
+            return redirect("moderation_review", task_state.pk)
+    return TemplateResponse(
+        request,
+        "moderation/reassign.html",
+        {"form": form, "task_state": task_state, "page": item_for(task_state)},
+    )
