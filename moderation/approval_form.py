@@ -11,6 +11,7 @@ from wagtail.models import Page, PageLogEntry
 
 from .chain import ChainClearance, DirectorReviewTask
 from .review import rounds_of
+from .templatetags.chain_tags import TASK_STATUS
 
 # Fields of the base Page and internal ones that are not part of an item's content.
 _SKIP = {
@@ -192,7 +193,7 @@ def render_pdf(context):
             rows.append(
                 [
                     p(step.task.name),
-                    p(step.get_status_display()),
+                    p(TASK_STATUS.get(step.status, step.status)),
                     p(step.comment or ""),
                     p(_signer(step)),
                     p(_fmt(step.finished_at)),

@@ -241,3 +241,9 @@ def delete_needs_reason(request, page):
 @hooks.register("after_delete_page")
 def record_delete_reason(request, page):
     _log_reason(request, page, "govportal.delete_reason")
+
+
+@hooks.register("construct_main_menu")
+def hide_help_menu(request, menu_items):
+    # Wagtail's "Help" menu links to English documentation on the internet.
+    menu_items[:] = [item for item in menu_items if item.name != "help"]

@@ -43,7 +43,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -95,6 +94,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Chinese-only: no LocaleMiddleware, so a browser asking for English still gets Chinese.
 LANGUAGE_CODE = "zh-hans"
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
@@ -130,7 +130,27 @@ WAGTAILDOCS_EXTENSIONS = [
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILAPI_LIMIT_MAX = 100
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's own index is off: its database backend rewrites the whole index table on every save
+# on PostgreSQL (WAGTAIL-NOTES). The admin's search uses the fallback backend (substring match,
+# no index, so Chinese words are found); the public API searches pages.search's bigram index.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "wagtail.search.backends.database.fallback", "AUTO_UPDATE": False}
+}
+# Public API (govportal/api, docs/API.md).
+GOVPORTAL_PUBLIC_BASE_URL = os.environ.get("GOVPORTAL_PUBLIC_BASE_URL", "")  # prefix of html_url
+GOVPORTAL_API_MEDIA_BASE_URL = os.environ.get("GOVPORTAL_API_MEDIA_BASE_URL", WAGTAILADMIN_BASE_URL)
+GOVPORTAL_API_TRUSTED_PROXIES = os.environ.get("GOVPORTAL_API_TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
+# Large sites: name a WAGTAILSEARCH_BACKENDS alias (OpenSearch/Elasticsearch with a Chinese
+# analyzer) to search with it instead of the embedded bigram index.
+GOVPORTAL_PUBLIC_SEARCH_BACKEND = os.environ.get("GOVPORTAL_PUBLIC_SEARCH_BACKEND", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Shared by all worker processes of one host: question rate limits and spent challenges.
+    "api_ratelimit": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("GOVPORTAL_RATELIMIT_CACHE_DIR", "/tmp/govportal-ratelimit"),
+    },
+}
 
 # Disclosure index number (索引号): pattern fields are org_code, year and serial.
 GOVPORTAL_INDEX_NUMBER_PATTERN = os.environ.get(
