@@ -11,6 +11,8 @@ class DepartmentForm(WagtailAdminModelForm):
         for name in ("heads", "staff"):
             if name in self.fields:
                 self.fields[name].widget = forms.CheckboxSelectMultiple(choices=self.fields[name].choices)
+        if "heads" in self.fields:
+            self.fields["heads"].error_messages["required"] = "部门至少要有一名负责人。"
         if "supervising_leader" in self.fields:
             self.fields["supervising_leader"].error_messages["required"] = "请选择分管领导。"
 

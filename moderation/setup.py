@@ -97,3 +97,10 @@ def ensure_department_group(department):
 def sync_department_members(department):
     group = department.group or ensure_department_group(department)
     group.user_set.set(department.members())
+
+
+def remove_department_group(group):
+    """A deleted department's group goes with it: its members keep no admin access and no
+    page permissions on the columns it fed."""
+    if group is not None and group.name.startswith(DEPARTMENT_GROUP_PREFIX):
+        group.delete()

@@ -1,15 +1,25 @@
 from wagtail.admin.panels import ObjectList
+from wagtail.admin.views.generic import DeleteView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .forms import DepartmentForm
 from .models import Department
+from .setup import remove_department_group
 
 ORGANISATION_MENU_HOOK = "register_organisation_menu_item"
 
 
+class DepartmentDeleteView(DeleteView):
+    def delete_action(self):
+        group = self.object.group
+        super().delete_action()
+        remove_department_group(group)
+
+
 class DepartmentViewSet(ModelViewSet):
     model = Department
+    delete_view_class = DepartmentDeleteView
     icon = "group"
     menu_label = "部门"
     name = "departments"

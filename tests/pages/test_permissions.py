@@ -77,7 +77,8 @@ def field_errors(response, name):
 def is_denied(response):
     """Wagtail answers a forbidden admin URL with 403, or a redirect to the dashboard."""
     return response.status_code == 403 or (
-        response.status_code == 302 and response["Location"] in ("/admin/", "/admin/login/")
+        response.status_code == 302
+        and (response["Location"] == "/admin/" or response["Location"].startswith("/admin/login/"))
     )
 
 
