@@ -2,6 +2,7 @@
 API calls, reading preferences, the question form, static assets and the static export."""
 
 import asyncio
+import concurrent.futures
 import gzip
 import time
 
@@ -16,6 +17,14 @@ from frontend.export import export_site
 
 from .conftest import PURGE_SECRET
 from .fake_api import create_fake_api
+
+
+def run_async(coroutine):
+    """asyncio.run in a fresh thread: the browser tests' Playwright keeps a loop running in
+    the main thread when both suites run in one process."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
 
 # -- the CMS down or slow ------------------------------------------------------------------
 
@@ -84,7 +93,7 @@ def test_cache_fetches_once_for_concurrent_requests():
         results = await asyncio.gather(*(cache.get_or_fetch("k", fetch) for _ in range(10)))
         return results
 
-    assert asyncio.run(scenario()) == ["value"] * 10
+    assert run_async(scenario()) == ["value"] * 10
     assert len(calls) == 1
 
 
@@ -104,7 +113,7 @@ def test_cache_serves_stale_only_when_the_source_fails():
         with pytest.raises(Unavailable):
             await cache.get_or_fetch("k", failing)
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 # -- purge ---------------------------------------------------------------------------------
@@ -247,9 +256,7 @@ def test_export_writes_files_and_rewrites_only_changes(tmp_path, cms, settings):
     export_settings = Settings(**{**settings.__dict__, "static_export": True, "cache_ttl": 3600})
 
     def run():
-        return asyncio.run(
-            export_site(tmp_path, progress=False, settings=export_settings, transport=transport)
-        )
+        return run_async(export_site(tmp_path, progress=False, settings=export_settings, transport=transport))
 
     first = run()
     assert not first.failed
