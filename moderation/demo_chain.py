@@ -12,6 +12,12 @@ def author_for(department):
 
 def submit(page, author):
     """Save a revision and start the page's workflow as `author` (提交审批)."""
+    page._submission_review = {
+        "user": author,
+        "review_verified": True,
+        "review_no_secrets": True,
+        "review_no_personal": True,
+    }
     revision = page.save_revision(user=author)
     workflow = page.get_workflow()
     workflow.start(page, author)

@@ -162,4 +162,5 @@ from .chain import (  # noqa: E402, F401
     OfficePublishTask,
     SupervisingLeaderTask,
 )
+from .confidentiality import ConfidentialityReview, FindingDismissal  # noqa: E402, F401
 from .notifications import AdminNotification  # noqa: E402, F401

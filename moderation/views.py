@@ -116,6 +116,7 @@ def _review_context(task_state, page, may_act, approve_form, send_back_form):
         "rounds": rounds_of(page),
         "deadline": _deadline(revision_object),
         "approve_label": "发布" if task_state.task.specific.publishes else "同意",
+        "review": approval_form_module._confidentiality_review(page),
     }
 
 
@@ -234,4 +235,48 @@ def reassign_view(request, task_state_id):
         request,
         "moderation/reassign.html",
         {"form": form, "task_state": task_state, "page": item_for(task_state)},
+    )
+
+
+class DismissForm(forms.Form):
+    key = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="排除理由", max_length=500, error_messages={"required": "请填写排除理由。"}
+    )
+
+
+def scan_findings(request, page_id):
+    """保密审查: the scanner's findings on an item's latest content; the department head may
+    dismiss a false positive (or an unreadable file checked by hand) with a reason."""
+    from .confidentiality import FindingDismissal, dismiss, open_findings
+
+    page = get_object_or_404(Page, pk=page_id).specific
+    if not hasattr(page, "department_id") or not can_view_item(request.user, page):
+        return deny(request, "您无权查看该稿件的保密审查。")
+    latest = page.get_latest_revision_as_object()
+    is_head = page.department.heads.filter(pk=request.user.pk).exists()
+    form = DismissForm(request.POST or None)
+    findings = open_findings(latest)
+    if request.method == "POST":
+        if not is_head:
+            return deny(request, "只有稿件所属部门的负责人可以排除误报。")
+        if form.is_valid():
+            match = next((f for f in findings if f.key == form.cleaned_data["key"]), None)
+            if match is None:
+                messages.error(request, "该检查结果已不存在或已被排除。")
+            else:
+                dismiss(page, match, request.user, form.cleaned_data["reason"])
+                messages.success(request, f"已排除：{match.location}")
+            return redirect("moderation_scan", page.pk)
+    return TemplateResponse(
+        request,
+        "moderation/scan.html",
+        {
+            "page": page,
+            "findings": findings,
+            "is_head": is_head,
+            "form": form,
+            "dismissals": FindingDismissal.objects.filter(page_id=page.pk).select_related("dismissed_by"),
+        },
+        status=400 if request.method == "POST" else 200,
     )

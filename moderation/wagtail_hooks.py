@@ -42,6 +42,7 @@ def register_review_urls():
         path("review/mine/", views.my_items, name="moderation_my_items"),
         path("review/form/<int:page_id>/", views.approval_form, name="moderation_approval_form"),
         path("review/delegations/", views.delegations, name="moderation_delegations"),
+        path("review/scan/<int:page_id>/", views.scan_findings, name="moderation_scan"),
     ]
 
 

@@ -8,10 +8,23 @@ from wagtail.admin.forms.pages import CopyForm
 
 from govportal.accounts.roles import is_site_manager
 
+from .publishing import submission_errors
+
+ATTESTATIONS = {
+    "review_verified": "内容已核实（内容真实、准确）",
+    "review_no_secrets": "不含国家秘密、工作秘密和内部资料",
+    "review_no_personal": "不含未脱敏的个人信息（身份证号、手机号、银行卡号等）",
+}
+
 
 class ItemPageForm(WagtailAdminPageForm):
     """Limits an item's department to the departments that both feed the column and include
-    the editing user (operators may choose any department feeding the column)."""
+    the editing user (operators may choose any department feeding the column), and requires
+    the confidentiality review (保密审查) and a clean automatic scan when submitting."""
+
+    review_verified = forms.BooleanField(label=ATTESTATIONS["review_verified"], required=False)
+    review_no_secrets = forms.BooleanField(label=ATTESTATIONS["review_no_secrets"], required=False)
+    review_no_personal = forms.BooleanField(label=ATTESTATIONS["review_no_personal"], required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,6 +67,28 @@ class ItemPageForm(WagtailAdminPageForm):
                     [f"网址别名“{taken}”已被本栏目中的其他信息使用，请换一个。"]
                 )
         return cleaned
+
+    @property
+    def is_submission(self):
+        return bool(self.data.get("action-submit"))
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not self.is_submission or self.errors:
+            return
+        missing = [label for name, label in ATTESTATIONS.items() if not self.cleaned_data.get(name)]
+        for name in ATTESTATIONS:
+            if not self.cleaned_data.get(name):
+                self.add_error(name, "提交审批前须确认此项保密审查内容。")
+        if missing:
+            return
+        attestation = {name: True for name in ATTESTATIONS}
+        errors = submission_errors(self.instance, self.for_user, attestation)
+        for message in errors:
+            self.add_error(None, message)
+        if not errors:
+            # Read by the revision hook when the view saves the submitted revision.
+            self.instance._submission_review = {"user": self.for_user, **attestation}
 
     def clean_department(self):
         department = self.cleaned_data.get("department")

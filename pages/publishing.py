@@ -25,3 +25,33 @@ def check_publication_allowed(page, revision):
     message = publish_refusal(page, revision)
     if message:
         raise PublishPermissionError(message)
+
+
+# Submission checks (保密审查 before 提交审批) and what happens when a revision is saved.
+_submission_checks = []
+_revision_hooks = []
+
+
+def register_submission_check(check):
+    """check(page, user, attestation) -> list of Chinese error messages (empty: may submit).
+    `page` is the unsaved instance carrying the submitted content."""
+    _submission_checks.append(check)
+    return check
+
+
+def submission_errors(page, user, attestation):
+    errors = []
+    for check in _submission_checks:
+        errors.extend(check(page, user, attestation))
+    return errors
+
+
+def register_revision_hook(hook):
+    """hook(page, revision, user): runs after an item revision is saved."""
+    _revision_hooks.append(hook)
+    return hook
+
+
+def revision_saved(page, revision, user):
+    for hook in _revision_hooks:
+        hook(page, revision, user)

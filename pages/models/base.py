@@ -16,7 +16,7 @@ from wagtail.search import index
 
 from ..forms import ItemCopyForm, ItemPageForm
 from ..permissions import GovPagePermissionTester
-from ..publishing import check_publication_allowed
+from ..publishing import check_publication_allowed, revision_saved
 
 RICH_TEXT_FEATURES = [
     "h2",
@@ -327,6 +327,16 @@ class BaseItemPage(GovPage):
             heading="公开属性",
         )
     ]
+    review_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("review_verified"),
+                FieldPanel("review_no_secrets"),
+                FieldPanel("review_no_personal"),
+            ],
+            heading="保密审查（提交审批前由拟稿人逐项确认；正文和附件将自动检查身份证号、手机号、银行卡号和密级标志）",
+        )
+    ]
     content_panels = (
         Page.content_panels
         + metadata_panels
@@ -338,6 +348,14 @@ class BaseItemPage(GovPage):
 
     class Meta:
         abstract = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Every item type's editor ends with the confidentiality review (保密审查).
+        # (`_meta` is not set yet here, so the abstract test uses the Meta declared on cls.)
+        abstract = getattr(cls.__dict__.get("Meta"), "abstract", False)
+        if not abstract and cls.review_panels[0] not in cls.content_panels:
+            cls.content_panels = [*cls.content_panels, *cls.review_panels]
 
     @classmethod
     def can_create_at(cls, parent):
@@ -372,6 +390,11 @@ class BaseItemPage(GovPage):
     @property
     def column(self):
         return self.get_parent().specific
+
+    def save_revision(self, *args, **kwargs):
+        revision = super().save_revision(*args, **kwargs)
+        revision_saved(self, revision, kwargs.get("user"))
+        return revision
 
     def publish(self, revision, *args, **kwargs):
         # Every publication of an item, whatever path it takes, must pass the guards
