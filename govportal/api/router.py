@@ -1,26 +1,60 @@
-"""The public, read-only API (Wagtail API v2). Anonymous only: no session authentication, so
-an editor's cookie never reveals restricted pages."""
+"""URLs of the public API (/api/v2/). Named "wagtailapi_v2" with a "pages:detail" route because
+Wagtail's frontend-cache purging reverses that name. Anonymous only: plain Django views without
+session authentication, so an editor's cookie never reveals anything."""
 
-from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v2.views import PagesAPIViewSet
-from wagtail.documents.api.v2.views import DocumentsAPIViewSet
-from wagtail.images.api.v2.views import ImagesAPIViewSet
+from django.urls import include, path
+
+from . import questions, schema, views
+
+pages_patterns = (
+    [
+        path("", views.pages_listing, name="listing"),
+        path("<int:pk>/", views.page_detail, name="detail"),
+        path("find/", views.page_find, name="find"),
+    ],
+    "pages",
+)
+images_patterns = (
+    [
+        path("", views.images_listing, name="listing"),
+        path("<int:pk>/", views.image_detail, name="detail"),
+    ],
+    "images",
+)
+documents_patterns = (
+    [
+        path("", views.documents_listing, name="listing"),
+        path("<int:pk>/", views.document_detail, name="detail"),
+    ],
+    "documents",
+)
+questions_patterns = (
+    [
+        path("", questions.questions_view, name="create"),
+        path("challenge/", questions.challenge_view, name="challenge"),
+        path("<str:code>/", questions.question_status_view, name="status"),
+    ],
+    "questions",
+)
 
 
-class PublicPagesAPIViewSet(PagesAPIViewSet):
-    authentication_classes = []
+class PublicAPIRouter:
+    """Mounted in govportal/urls.py as `path("api/v2/", api_router.urls)`."""
+
+    app_name = "wagtailapi_v2"
+
+    @property
+    def urls(self):
+        patterns = [
+            path("", views.api_root, name="root"),
+            path("site/", views.site, name="site"),
+            path("schema/", schema.schema_view, name="schema"),
+            path("pages/", include(pages_patterns)),
+            path("images/", include(images_patterns)),
+            path("documents/", include(documents_patterns)),
+            path("questions/", include(questions_patterns)),
+        ]
+        return patterns, self.app_name, self.app_name
 
 
-class PublicImagesAPIViewSet(ImagesAPIViewSet):
-    authentication_classes = []
-
-
-class PublicDocumentsAPIViewSet(DocumentsAPIViewSet):
-    authentication_classes = []
-
-
-# Named "wagtailapi_v2" because Wagtail's frontend-cache purging reverses that name.
-api_router = WagtailAPIRouter("wagtailapi_v2")
-api_router.register_endpoint("pages", PublicPagesAPIViewSet)
-api_router.register_endpoint("images", PublicImagesAPIViewSet)
-api_router.register_endpoint("documents", PublicDocumentsAPIViewSet)
+api_router = PublicAPIRouter()

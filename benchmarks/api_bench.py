@@ -1,0 +1,152 @@
+"""Load test: stock Wagtail API v2 and GovPortal's API side by side on the same database.
+
+    DATABASE_URL=... .venv/bin/python manage.py seed_demo --items 20000
+    DATABASE_URL=... .venv/bin/python benchmarks/api_bench.py --seconds 10
+
+Starts two gunicorn servers (2 workers x 4 threads each, 127.0.0.1 only), drives each scenario
+with 8 concurrent keep-alive clients over a rotating set of URLs (different offsets, columns
+and ids, so a response cache alone cannot carry the result) and prints a table."""
+
+import argparse
+import http.client
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+
+
+def start(port, settings):
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE=settings, PYTHONPATH=f"{ROOT}:{ROOT / 'benchmarks'}")
+    cmd = [
+        str(ROOT / ".venv/bin/gunicorn"),
+        "govportal.wsgi",
+        "-b",
+        f"127.0.0.1:{port}",
+        "-w",
+        "2",
+        "--threads",
+        "4",
+        "--log-level",
+        "warning",
+    ]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    for _ in range(100):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/api/v2/pages/?limit=1")
+            conn.getresponse().read()
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.terminate()
+    raise SystemExit(f"server on {port} did not start")
+
+
+def load(port, urls, seconds, concurrency=8):
+    latencies, errors, stop = [], [0], time.monotonic() + seconds
+    lock = threading.Lock()
+
+    def worker(seed):
+        rng = random.Random(seed)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = []
+        while time.monotonic() < stop:
+            url = rng.choice(urls)
+            t0 = time.perf_counter()
+            try:
+                conn.request("GET", url)
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    errors[0] += 1
+            except OSError:
+                errors[0] += 1
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            mine.append(time.perf_counter() - t0)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies.sort()
+    n = len(latencies)
+    return {
+        "rps": n / seconds,
+        "p50": latencies[n // 2] * 1000 if n else 0,
+        "p99": latencies[int(n * 0.99)] * 1000 if n else 0,
+        "errors": errors[0],
+    }
+
+
+def scenarios():
+    sys.path[:0] = [str(ROOT)]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govportal.settings.dev")
+    import django
+
+    django.setup()
+    from pages.models import ColumnPage, NewsPage
+
+    columns = list(
+        ColumnPage.objects.filter(kind__in=["news", "notices", "disclosure", "policies"]).values_list(
+            "pk", flat=True
+        )
+    )
+    ids = list(NewsPage.objects.live().values_list("pk", flat=True)[:2000])
+    rng = random.Random(1)
+    offsets = [rng.randrange(0, 2000) for _ in range(200)]
+    return {
+        "listing": [f"/api/v2/pages/?type=pages.NewsPage&limit=20&offset={o}" for o in offsets],
+        "filtered listing": [
+            f"/api/v2/pages/?child_of={c}&limit=20&offset={o}" for c in columns for o in offsets[:50]
+        ],
+        "detail": [f"/api/v2/pages/{i}/" for i in ids],
+        "search 预算": ["/api/v2/pages/?search=预算&limit=20&offset=" + str(o) for o in range(0, 200, 20)],
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=10)
+    args = parser.parse_args()
+    urls = scenarios()
+    servers = {
+        "stock v2": start(8102, "api_stock_settings"),
+        "govportal": start(8101, "govportal.settings.dev"),
+    }
+    ports = {"stock v2": 8102, "govportal": 8101}
+    rows = []
+    try:
+        for name, url_list in urls.items():
+            results = {}
+            for side in ("stock v2", "govportal"):
+                load(ports[side], url_list[:20], 1)  # warm up
+                results[side] = load(ports[side], url_list, args.seconds)
+            rows.append((name, results))
+    finally:
+        for proc in servers.values():
+            proc.terminate()
+            proc.wait()
+    print(
+        f"{'scenario':18} {'side':10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'speed-up':>9}"
+    )
+    for name, results in rows:
+        for side in ("stock v2", "govportal"):
+            r = results[side]
+            speed = r["rps"] / results["stock v2"]["rps"] if results["stock v2"]["rps"] else 0
+            print(
+                f"{name:18} {side:10} {r['rps']:8.1f} {r['p50']:8.1f} {r['p99']:8.1f} {r['errors']:7d} {speed:8.1f}x"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""JSON responses, errors and the response cache keyed by the public content version.
+
+Every public GET reads the version (one indexed query), then serves the cached body when the
+same URL was answered at that version. A publish, unpublish, edit of a live page, move or
+delete bumps the version in the same transaction, so no process can serve a stale answer."""
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from functools import wraps
+
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.http import http_date, parse_etags
+
+from .scope import get_scope
+
+CACHE_MAX_ENTRIES = 5000
+CACHE_CONTROL = "public, max-age=60"
+
+
+class APIError(Exception):
+    def __init__(self, message, status=400, errors=None, headers=None):
+        super().__init__(message)
+        self.message, self.status, self.errors, self.headers = message, status, errors, headers or {}
+
+
+def json_response(data, status=200, headers=None):
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    response = HttpResponse(body, status=status, content_type="application/json; charset=utf-8")
+    for key, value in (headers or {}).items():
+        response[key] = value
+    return response
+
+
+def error_response(error):
+    data = {"message": error.message}
+    if error.errors:
+        data["errors"] = error.errors
+    response = json_response(data, status=error.status, headers=error.headers)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class ResponseCache:
+    """A per-process LRU of (status, body, etag) by URL, emptied when the version moves."""
+
+    def __init__(self, max_entries=CACHE_MAX_ENTRIES):
+        self.max_entries = max_entries
+        self.version = None
+        self.entries = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, version, key):
+        with self.lock:
+            if version != self.version:
+                self.version, self.entries = version, OrderedDict()
+                return None
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def put(self, version, key, entry):
+        with self.lock:
+            if version != self.version:
+                self.version, self.entries = version, OrderedDict()
+            self.entries[key] = entry
+            if len(self.entries) > self.max_entries:
+                self.entries.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.version, self.entries = None, OrderedDict()
+
+
+response_cache = ResponseCache()
+
+
+def public_endpoint(view):
+    """Wrap a read-only view: GET/HEAD only, 4xx JSON errors, caching and validators."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return error_response(APIError("只支持 GET 请求。", status=405, headers={"Allow": "GET, HEAD"}))
+        try:
+            scope = get_scope()
+            key = request.get_full_path()
+            entry = response_cache.get(scope.key, key)
+            if entry is None:
+                try:
+                    response = view(request, scope, *args, **kwargs)
+                except APIError as error:
+                    response = error_response(error)
+                    response["Cache-Control"] = CACHE_CONTROL
+                entry = (
+                    response.status_code,
+                    response.content,
+                    f'"{hashlib.md5(response.content).hexdigest()[:20]}"',
+                    response.get("Location"),
+                )
+                if response.status_code in (200, 302, 400, 404):
+                    response_cache.put(scope.key, key, entry)
+            return _finish(request, scope, entry)
+        except APIError as error:
+            return error_response(error)
+
+    return wrapper
+
+
+def _finish(request, scope, entry):
+    status, body, etag, location = entry
+    if status == 200 and etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, status=status, content_type="application/json; charset=utf-8")
+        if location:
+            response["Location"] = location
+    response["ETag"] = etag
+    if scope.changed_at:
+        response["Last-Modified"] = http_date(scope.changed_at.timestamp())
+    response["Cache-Control"] = CACHE_CONTROL
+    response["Vary"] = "Accept-Encoding"
+    return response

@@ -1,0 +1,368 @@
+"""JSON shapes of docs/API.md, built from the public catalogue (listings) and from specific
+pages (detail fields), in bulk and with a fixed number of queries."""
+
+import os
+from urllib.parse import quote
+
+from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page
+
+from pages.models import ITEM_PAGE_MODELS, CategoryPage, ColumnPage, HomePage, PublicDocument, SectionPage
+from pages.models.services import SERVICE_GUIDE_ELEMENTS
+
+from .richtext import render_many
+from .scope import media_base, public_url
+
+TYPE_LABELS = {
+    f"pages.{m.__name__}": str(m._meta.verbose_name)
+    for m in [*ITEM_PAGE_MODELS, HomePage, CategoryPage, SectionPage, ColumnPage]
+}
+ITEM_TYPES = {f"pages.{m.__name__}": m for m in ITEM_PAGE_MODELS}
+IMAGE_RENDITION = "width-800"
+
+# Fields every item page has in listings (from the catalogue).
+ITEM_LISTING_FIELDS = [
+    "title",
+    "column",
+    "department",
+    "formed_on",
+    "index_number",
+    "topic",
+    "disclosure_method",
+    "summary",
+]
+INDEX_LISTING_FIELDS = ["title", "kind", "kind_label", "description", "keywords"]
+
+# Detail-only fields per type, in output order. Rich text fields are rendered to clean HTML.
+COMMON_DETAIL_FIELDS = ["body", "attachments", "breadcrumbs"]
+TYPE_DETAIL_FIELDS = {
+    "NewsPage": ["source", "author_byline"],
+    "NoticePage": ["notice_kind", "event_date"],
+    "LeaderProfilePage": ["position", "photo", "resume", "responsibilities"],
+    "StandingPage": [],
+    "AppointmentPage": ["document_number"],
+    "AnnualReportPage": ["year"],
+    "BudgetPage": ["year", "budget_kind"],
+    "DisclosurePage": [],
+    "PolicyPage": [
+        "document_number",
+        "issuing_authority",
+        "written_on",
+        "effective_on",
+        "validity",
+        "replaced_by",
+        "replaces",
+    ],
+    "QuestionPage": ["question", "asked_at", "reply", "replied_on"],
+    "QAEntryPage": ["question", "answer"],
+    "SurveyPage": ["opens_on", "closes_on", "is_open", "feedback_channel"],
+    "ServiceGuidePage": ["elements"] + [key for key, _ in SERVICE_GUIDE_ELEMENTS if key != "title"],
+    "LinkPage": ["url", "link_description"],
+    "ColumnPage": ["departments"],
+}
+RICH_TEXT = {"body", "resume", "reply", "answer", "legal_basis", "conditions", "materials", "process"}
+CHOICES = {"notice_kind", "budget_kind", "validity"}
+DATES = {"event_date", "written_on", "effective_on", "replied_on", "opens_on", "closes_on"}
+
+ALL_FIELDS = (
+    set(ITEM_LISTING_FIELDS)
+    | set(INDEX_LISTING_FIELDS)
+    | set(COMMON_DETAIL_FIELDS)
+    | {f for fields in TYPE_DETAIL_FIELDS.values() for f in fields}
+    | {"url", "photo", "opens_on", "closes_on", "is_open", "year", "source", "replied_on"}
+)
+
+
+def iso(value):
+    if value is None:
+        return None
+    if hasattr(value, "tzinfo"):
+        return timezone.localtime(value).isoformat()
+    return value.isoformat()
+
+
+def meta_of(doc):
+    return {
+        "type": doc.type,
+        "type_label": TYPE_LABELS.get(doc.type, ""),
+        "detail_url": f"/api/v2/pages/{doc.pk}/",
+        "html_path": doc.html_path,
+        "html_url": public_url(quote(doc.html_path)),
+        "slug": doc.html_path.rstrip("/").rsplit("/", 1)[-1],
+        "first_published_at": iso(doc.first_published_at),
+        "last_published_at": iso(doc.last_published_at),
+        "parent_id": doc.parent_id,
+    }
+
+
+def listing_item(doc, scope):
+    """Every listing field of one catalogue row (callers drop the ones not asked for)."""
+    data = {"id": doc.pk, "meta": meta_of(doc), "title": doc.title}
+    listing = dict(doc.listing)
+    if doc.is_item:
+        column = scope.columns.get(doc.column_id)
+        data["column"] = column
+        data["department"] = scope.departments.get(doc.department_id)
+        listing.pop("photo_id", None)
+        if doc.type == "pages.SurveyPage":
+            today = timezone.localdate().isoformat()
+            listing["is_open"] = bool(listing.get("opens_on")) and listing["opens_on"] <= today <= (
+                listing.get("closes_on") or ""
+            )
+    data.update(listing)
+    return data
+
+
+def listing_field_names(doc):
+    if doc.is_item:
+        names = list(ITEM_LISTING_FIELDS)
+        names += [k for k in doc.listing if k not in names and k != "photo_id"]
+        if doc.type == "pages.SurveyPage":
+            names.append("is_open")
+        return names
+    return [f for f in INDEX_LISTING_FIELDS if f in doc.listing or f == "title"]
+
+
+def detail_field_names(doc):
+    short = doc.type.split(".", 1)[1]
+    names = listing_field_names(doc)
+    extra = TYPE_DETAIL_FIELDS.get(short, [])
+    if doc.is_item:
+        extra = COMMON_DETAIL_FIELDS + extra
+    else:
+        extra = ["breadcrumbs"] + extra
+    return names + [f for f in extra if f not in names]
+
+
+def serialise(docs, scope, wanted_for):
+    """Serialise catalogue rows; `wanted_for(doc)` gives the ordered field names of each row.
+    Detail-only fields load the specific pages (one query per page type present)."""
+    items = []
+    need_specific = {}
+    for doc in docs:
+        names = wanted_for(doc)
+        full = listing_item(doc, scope)
+        item = {"id": full["id"], "meta": full["meta"]}
+        pending = []
+        for name in names:
+            if name in full:
+                item[name] = full[name]
+            else:
+                pending.append(name)
+        if pending:
+            need_specific.setdefault(doc.type, []).append((doc, item, pending))
+        items.append(item)
+    if need_specific:
+        _fill_detail_fields(need_specific, scope)
+    return items
+
+
+def _fill_detail_fields(need_specific, scope):
+    pages = {}
+    for type_label, entries in need_specific.items():
+        model = ITEM_TYPES.get(type_label) or _index_model(type_label)
+        pages.update(model.objects.in_bulk([doc.pk for doc, _, _ in entries]))
+    entries = [entry for group in need_specific.values() for entry in group]
+
+    # Rich text of every entry in one rendering pass.
+    rich_slots, rich_texts = [], []
+    for doc, _, names in entries:
+        page = pages.get(doc.pk)
+        if page is None:
+            continue
+        fields = {n for n in names if n in RICH_TEXT}
+        if "elements" in names:
+            fields |= {key for key, _ in SERVICE_GUIDE_ELEMENTS if key in RICH_TEXT}
+        for name in sorted(fields):
+            rich_slots.append((doc.pk, name))
+            rich_texts.append(getattr(page, name, "") or "")
+    rendered = dict(zip(rich_slots, render_many(rich_texts, scope), strict=True))
+
+    documents = _documents_for(entries, pages)
+    images = _images_for(entries, pages)
+    breadcrumbs = _breadcrumbs_for(entries, scope)
+    policies = _policy_links_for(entries, pages, scope)
+
+    for doc, item, names in entries:
+        page = pages.get(doc.pk)
+        for name in names:
+            if page is None:
+                item[name] = None
+            elif name in RICH_TEXT:
+                item[name] = rendered.get((doc.pk, name), "")
+            elif name == "attachments":
+                blocks = page.attachments.raw_data if page.attachments else []
+                item[name] = [a for a in (_attachment(b, documents) for b in blocks) if a]
+            elif name == "breadcrumbs":
+                item[name] = breadcrumbs.get(doc.pk, [])
+            elif name == "photo":
+                item[name] = images.get(getattr(page, "photo_id", None))
+            elif name in ("replaced_by", "replaces"):
+                item[name] = policies.get((doc.pk, name))
+            elif name == "departments":
+                item[name] = scope.column_departments.get(doc.pk, [])
+            elif name == "elements":
+                item[name] = _service_elements(page, doc.pk, rendered)
+            elif name == "is_open":
+                today = timezone.localdate()
+                item[name] = page.opens_on <= today <= page.closes_on
+            elif name == "asked_at":
+                item[name] = iso(page.asked_at)
+            elif name in CHOICES:
+                value = getattr(page, name)
+                item[name] = {"value": value, "label": getattr(page, f"get_{name}_display")()}
+            elif name in DATES:
+                item[name] = iso(getattr(page, name))
+            else:
+                item[name] = getattr(page, name, None)
+        # Keep the documented field order.
+        ordered = {"id": item.pop("id"), "meta": item.pop("meta")}
+        for name in names_in_order(item, names):
+            ordered[name] = item.pop(name)
+        ordered.update(item)
+        item.clear()
+        item.update(ordered)
+
+
+def names_in_order(item, names):
+    return [n for n in item if n not in names] + [n for n in names if n in item]
+
+
+def _index_model(type_label):
+    from django.apps import apps
+
+    app_label, name = type_label.split(".")
+    return apps.get_model(app_label, name)
+
+
+def _service_elements(page, page_id, rendered):
+    elements = []
+    for key, label in SERVICE_GUIDE_ELEMENTS:
+        if key == "title":
+            elements.append({"key": key, "label": label, "value": page.title, "html": False})
+        elif key in RICH_TEXT:
+            elements.append({"key": key, "label": label, "value": rendered[(page_id, key)], "html": True})
+        else:
+            elements.append({"key": key, "label": label, "value": getattr(page, key), "html": False})
+    return elements
+
+
+def _documents_for(entries, pages):
+    ids = set()
+    for doc, _, names in entries:
+        if "attachments" in names and pages.get(doc.pk) is not None:
+            for block in pages[doc.pk].attachments.raw_data or []:
+                value = block.get("value") or {}
+                if isinstance(value.get("document"), int):
+                    ids.add(value["document"])
+    if not ids:
+        return {}
+    return get_document_model().objects.in_bulk(ids)
+
+
+def _attachment(raw_block, documents):
+    value = raw_block.get("value") or {}
+    document = documents.get(value.get("document"))
+    if document is None:
+        return None
+    return document_object(
+        document, kind=raw_block.get("type"), title=value.get("title"), caption=value.get("caption")
+    )
+
+
+def document_object(document, kind="attachment", title=None, caption=None):
+    try:
+        size = document.get_file_size()
+    except OSError:
+        size = None
+    data = {
+        "kind": kind,
+        "title": title or document.title,
+        "file_type": (document.file_extension or os.path.splitext(document.file.name)[1][1:]).lower(),
+        "size": size,
+        "url": media_base() + document.url,
+    }
+    if kind == "video":
+        data["caption"] = caption or ""
+    return data
+
+
+def image_object(image):
+    rendition = image.get_rendition(IMAGE_RENDITION)
+    return {
+        "id": image.pk,
+        "title": image.title,
+        "alt": image.default_alt_text if hasattr(image, "default_alt_text") else image.title,
+        "width": image.width,
+        "height": image.height,
+        "url": media_base() + rendition.url,
+        "rendition": {
+            "url": media_base() + rendition.url,
+            "width": rendition.width,
+            "height": rendition.height,
+        },
+    }
+
+
+def _images_for(entries, pages):
+    ids = {
+        getattr(pages.get(doc.pk), "photo_id", None)
+        for doc, _, names in entries
+        if "photo" in names and pages.get(doc.pk) is not None
+    } - {None}
+    if not ids:
+        return {}
+    images = get_image_model().objects.filter(pk__in=ids).prefetch_renditions(IMAGE_RENDITION)
+    return {image.pk: image_object(image) for image in images}
+
+
+def _breadcrumbs_for(entries, scope):
+    wanted = [doc for doc, _, names in entries if "breadcrumbs" in names]
+    if not wanted:
+        return {}
+    steplen = Page.steplen
+    ancestor_paths = set()
+    for doc in wanted:
+        for end in range(len(scope.root_path), len(doc.path), steplen):
+            ancestor_paths.add(doc.path[:end])
+    crumbs = {
+        row["path"]: {"id": row["page_id"], "title": row["title"], "html_path": row["html_path"]}
+        for row in PublicDocument.objects.filter(path__in=ancestor_paths).values(
+            "path", "page_id", "title", "html_path"
+        )
+    }
+    result = {}
+    for doc in wanted:
+        result[doc.pk] = [
+            crumbs[doc.path[:end]]
+            for end in range(len(scope.root_path), len(doc.path), steplen)
+            if doc.path[:end] in crumbs
+        ]
+    return result
+
+
+def _policy_links_for(entries, pages, scope):
+    wanted = [doc for doc, _, names in entries if "replaced_by" in names or "replaces" in names]
+    if not wanted:
+        return {}
+    from pages.models import PolicyPage
+
+    ids = [doc.pk for doc in wanted]
+    target_ids = {pages[i].replaced_by_id for i in ids if pages.get(i) and pages[i].replaced_by_id}
+    replaces = list(PolicyPage.objects.filter(replaced_by_id__in=ids).values_list("pk", "replaced_by_id"))
+    visible = {
+        row["page_id"]: {"id": row["page_id"], "title": row["title"], "html_path": row["html_path"]}
+        for row in scope.documents()
+        .filter(pk__in=target_ids | {pk for pk, _ in replaces})
+        .values("page_id", "title", "html_path")
+    }
+    result = {}
+    for page_id in ids:
+        page = pages.get(page_id)
+        result[(page_id, "replaced_by")] = visible.get(page.replaced_by_id) if page else None
+        result[(page_id, "replaces")] = [
+            visible[pk] for pk, target in replaces if target == page_id and pk in visible
+        ]
+    return result

@@ -1,0 +1,459 @@
+"""The public read-only endpoints (docs/API.md). Listings and search read only the public
+catalogue; details add the specific page. Every parameter is validated: 400, never 500."""
+
+import datetime
+
+from django.db.models import F
+from django.http import HttpResponseRedirect
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+
+from pages.models import BaseItemPage, PolicyPage, PublicDocument
+from pages.search import search_queryset, snippet
+
+from .responses import APIError, json_response, public_endpoint
+from .serializers import (
+    ALL_FIELDS,
+    IMAGE_RENDITION,
+    TYPE_LABELS,
+    detail_field_names,
+    document_object,
+    image_object,
+    listing_field_names,
+    serialise,
+)
+
+LIMIT_DEFAULT = 20
+LIMIT_MAX = 100
+OFFSET_MAX = 100_000
+MAX_PARAM_LENGTH = 200
+
+LISTING_PARAMS = {
+    "type",
+    "child_of",
+    "descendant_of",
+    "fields",
+    "order",
+    "search",
+    "limit",
+    "offset",
+    "department",
+    "column",
+    "date_from",
+    "date_to",
+    "year",
+    "topic",
+    "validity",
+    "format",
+}
+ORDERS = {
+    "id": "page_id",
+    "title": "title",
+    "first_published_at": "first_published_at",
+    "last_published_at": "last_published_at",
+    "formed_on": "formed_on",
+    "path": "path",
+}
+TOPICS = dict(BaseItemPage.Topic.choices)
+VALIDITIES = dict(PolicyPage.Validity.choices)
+
+
+# --- parameters --------------------------------------------------------------------------------
+
+
+def read_params(request, allowed):
+    params = {}
+    for key in request.GET:
+        values = request.GET.getlist(key)
+        if key not in allowed:
+            raise APIError(f"不支持的参数：{key[:40]}。可用参数：{'、'.join(sorted(allowed))}。")
+        if len(values) > 1:
+            raise APIError(f"参数 {key} 只能出现一次。")
+        value = values[0]
+        if "\x00" in value or "\ufffd" in value or len(value) > MAX_PARAM_LENGTH:
+            raise APIError(f"参数 {key} 的值无效（含非法字符或过长）。")
+        params[key] = value.strip()
+    if params.get("format", "json") != "json":
+        raise APIError("参数 format 只能为 json。")
+    return params
+
+
+def int_param(params, name, minimum=0, maximum=2**31 - 1, default=None):
+    if name not in params:
+        return default
+    value = params[name]
+    if not value.isascii() or not value.isdigit() or not minimum <= int(value) <= maximum:
+        raise APIError(f"参数 {name} 应为 {minimum} 到 {maximum} 之间的整数。")
+    return int(value)
+
+
+def date_param(params, name):
+    if name not in params:
+        return None
+    try:
+        return datetime.date.fromisoformat(params[name]) if len(params[name]) == 10 else _bad_date(name)
+    except ValueError:
+        return _bad_date(name)
+
+
+def _bad_date(name):
+    raise APIError(f"参数 {name} 应为 YYYY-MM-DD 格式的日期。")
+
+
+def parse_types(value):
+    types = [t.strip() for t in value.split(",") if t.strip()]
+    known = {t.lower(): t for t in TYPE_LABELS}
+    result = []
+    for t in types:
+        if t.lower() == "wagtailcore.page":
+            return []
+        if t.lower() not in known:
+            raise APIError(f"未知的页面类型：{t[:60]}。可用类型：{'、'.join(sorted(TYPE_LABELS))}。")
+        result.append(known[t.lower()])
+    return result
+
+
+def parse_fields(value):
+    """Wagtail v2 `fields`: `a,b` add, `-a` remove, `*` all, `_` none of the defaults."""
+    adds, removes, star, clear = [], set(), False, False
+    for token in [t.strip() for t in value.split(",") if t.strip()]:
+        if token == "*":
+            star = True
+        elif token == "_":
+            clear = True
+        elif token.startswith("-") and token[1:] in ALL_FIELDS:
+            removes.add(token[1:])
+        elif token in ALL_FIELDS:
+            adds.append(token)
+        else:
+            raise APIError(f"未知的字段：{token[:40]}。")
+    return adds, removes, star, clear
+
+
+def fields_chooser(params, default_for):
+    if "fields" not in params:
+        return default_for
+    adds, removes, star, clear = parse_fields(params["fields"])
+
+    def chooser(doc):
+        base = [] if clear else default_for(doc)
+        available = detail_field_names(doc)
+        if star:
+            base = available
+        names = base + [f for f in adds if f in available and f not in base]
+        return [n for n in names if n not in removes]
+
+    return chooser
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+def _public_page_doc(scope, page_id):
+    doc = scope.documents().filter(pk=page_id).first()
+    if doc is None:
+        raise APIError("页面不存在或未公开。", status=404)
+    return doc
+
+
+@public_endpoint
+def pages_listing(request, scope):
+    params = read_params(request, LISTING_PARAMS)
+    queryset = scope.documents().defer("search_text", "media")
+    items_only = False
+
+    types = parse_types(params["type"]) if "type" in params else []
+    if "validity" in params:
+        if params["validity"] not in VALIDITIES:
+            raise APIError(f"参数 validity 应为：{'、'.join(VALIDITIES)}。")
+        queryset = queryset.filter(validity=params["validity"])
+        types = types or ["pages.PolicyPage"]
+    if types:
+        queryset = queryset.filter(type__in=types)
+
+    child_of = int_param(params, "child_of")
+    if child_of is not None:
+        _public_page_doc_or_400(scope, child_of, "child_of")
+        queryset = queryset.filter(parent_id=child_of)
+    descendant_of = int_param(params, "descendant_of")
+    if descendant_of is not None:
+        ancestor = _public_page_doc_or_400(scope, descendant_of, "descendant_of")
+        queryset = queryset.filter(path__startswith=ancestor.path).exclude(pk=descendant_of)
+    column = int_param(params, "column")
+    if column is not None:
+        if column not in scope.columns:
+            raise APIError("参数 column 不是栏目编号。")
+        queryset, items_only = queryset.filter(column_id=column), True
+    department = int_param(params, "department")
+    if department is not None:
+        if department not in scope.departments:
+            raise APIError("参数 department 不是部门编号。")
+        queryset, items_only = queryset.filter(department_id=department), True
+    if "topic" in params:
+        if params["topic"] not in TOPICS:
+            raise APIError(f"参数 topic 应为：{'、'.join(TOPICS)}。")
+        queryset, items_only = queryset.filter(topic=params["topic"]), True
+    year = int_param(params, "year", 1990, 2100)
+    if year is not None:
+        queryset = queryset.filter(published_on__year=year)
+        items_only = True
+    date_from, date_to = date_param(params, "date_from"), date_param(params, "date_to")
+    if date_from:
+        queryset, items_only = queryset.filter(published_on__gte=date_from), True
+    if date_to:
+        queryset, items_only = queryset.filter(published_on__lte=date_to), True
+    if date_from and date_to and date_from > date_to:
+        raise APIError("date_from 不能晚于 date_to。")
+
+    limit = int_param(params, "limit", 1, LIMIT_MAX, LIMIT_DEFAULT)
+    offset = int_param(params, "offset", 0, OFFSET_MAX, 0)
+
+    terms = None
+    search = params.get("search", "")
+    if "search" in params:
+        queryset, terms = search_queryset(queryset, search)
+        if not terms:
+            raise APIError("参数 search 不能为空，且应包含文字或数字。")
+        queryset, items_only = queryset.order_by("-title_match", "-first_published_at", "-page_id"), True
+        if "order" in params:
+            _order(params["order"])  # still validated
+    else:
+        queryset = queryset.order_by(*_order(params.get("order"), default_recent=items_only or bool(types)))
+    if items_only:
+        queryset = queryset.filter(is_item=True)
+
+    total = queryset.count()
+    docs = list(queryset[offset : offset + limit])
+    chooser = fields_chooser(params, listing_field_names)
+    items = serialise(docs, scope, chooser)
+    if terms is not None and docs:
+        texts = dict(
+            PublicDocument.objects.filter(pk__in=[d.pk for d in docs]).values_list("pk", "search_text")
+        )
+        for doc, item in zip(docs, items, strict=True):
+            item["search"] = {
+                "snippet": snippet(doc.title, texts.get(doc.pk, ""), terms),
+                "title_match": bool(doc.title_match),
+            }
+    return json_response({"meta": {"total_count": total}, "items": items})
+
+
+def _public_page_doc_or_400(scope, page_id, name):
+    doc = scope.documents().filter(pk=page_id).only("page_id", "path").first()
+    if doc is None:
+        raise APIError(f"参数 {name} 指向的页面不存在或未公开。")
+    return doc
+
+
+def _order(value, default_recent=True):
+    if not value:
+        return ["-first_published_at", "-page_id"] if default_recent else ["path"]
+    descending = value.startswith("-")
+    name = value[1:] if descending else value
+    if name not in ORDERS:
+        raise APIError(f"参数 order 应为：{'、'.join(ORDERS)}（可加 - 表示倒序）。")
+    column = F(ORDERS[name])
+    return [column.desc(nulls_last=True) if descending else column.asc(nulls_last=True), "page_id"]
+
+
+@public_endpoint
+def page_detail(request, scope, pk):
+    params = read_params(request, {"fields", "format"})
+    doc = _public_page_doc(scope, pk)
+    chooser = fields_chooser(params, detail_field_names)
+    return json_response(serialise([doc], scope, chooser)[0])
+
+
+@public_endpoint
+def page_find(request, scope):
+    params = read_params(request, {"html_path", "fields", "format"})
+    path = params.get("html_path")
+    if not path:
+        raise APIError("请提供参数 html_path。")
+    if not path.startswith("/"):
+        path = "/" + path
+    if not path.endswith("/"):
+        path += "/"
+    doc = scope.documents().filter(html_path=path).only("page_id").first()
+    if doc is None:
+        raise APIError("页面不存在或未公开。", status=404)
+    url = f"/api/v2/pages/{doc.pk}/"
+    rest = _without(request, "html_path")
+    return HttpResponseRedirect(f"{url}?{rest}" if rest else url)
+
+
+def _without(request, name):
+    query = request.GET.copy()
+    query.pop(name, None)
+    return query.urlencode()
+
+
+# --- site ------------------------------------------------------------------------------------
+
+
+@public_endpoint
+def site(request, scope):
+    read_params(request, {"format"})
+    if "site" not in scope.extra:
+        scope.extra["site"] = _site_data(scope)
+    return json_response(scope.extra["site"])
+
+
+def _site_data(scope):
+    from django.conf import settings
+
+    identity = scope.identity
+    docs = list(
+        scope.documents()
+        .filter(is_item=False)
+        .order_by("path")
+        .values("page_id", "type", "path", "title", "html_path", "listing")
+    )
+    nodes, roots, home = {}, [], None
+    node_types = {
+        "pages.CategoryPage": "category",
+        "pages.SectionPage": "section",
+        "pages.ColumnPage": "column",
+    }
+    for row in docs:
+        if row["type"] == "pages.HomePage" and row["path"] == scope.root_path:
+            home = {
+                "id": row["page_id"],
+                "title": row["title"],
+                "html_path": row["html_path"],
+                "intro": row["listing"].get("description", ""),
+            }
+            continue
+        if row["type"] not in node_types:
+            continue
+        listing = row["listing"]
+        node = {
+            "id": row["page_id"],
+            "title": row["title"],
+            "slug": row["html_path"].rstrip("/").rsplit("/", 1)[-1],
+            "html_path": row["html_path"],
+            "node_type": node_types[row["type"]],
+            "kind": listing.get("kind"),
+            "kind_label": listing.get("kind_label"),
+            "description": listing.get("description", ""),
+            "keywords": listing.get("keywords", ""),
+            "departments": scope.column_departments.get(row["page_id"], []),
+            "children": [],
+        }
+        nodes[row["path"]] = node
+        parent = nodes.get(row["path"][:-4])
+        (parent["children"] if parent else roots).append(node)
+    return {
+        "name": identity.site_name or settings.WAGTAIL_SITE_NAME,
+        "domain": identity.site_domain,
+        "id_code": identity.site_id_code,
+        "organiser": identity.organiser,
+        "address": identity.address,
+        "phone": identity.phone,
+        "email": identity.email,
+        "icp_number": identity.icp_number,
+        "police_number": identity.police_number,
+        "home": home,
+        "columns": roots,
+        "departments": list(scope.departments.values()),
+        "topics": [{"value": v, "label": label} for v, label in TOPICS.items()],
+    }
+
+
+# --- images and documents ---------------------------------------------------------------------
+
+
+def _used_media(scope, kind):
+    key = f"media:{kind}"
+    if key not in scope.extra:
+        ids = set()
+        for media in scope.documents().filter(has_media=True).values_list("media", flat=True):
+            ids.update(media.get(kind, []))
+        scope.extra[key] = ids
+    return scope.extra[key]
+
+
+def _media_listing(request, scope, kind, model, to_json):
+    params = read_params(request, {"limit", "offset", "format", "order"})
+    limit = int_param(params, "limit", 1, LIMIT_MAX, LIMIT_DEFAULT)
+    offset = int_param(params, "offset", 0, OFFSET_MAX, 0)
+    order = params.get("order", "id")
+    if order not in ("id", "-id", "title", "-title"):
+        raise APIError("参数 order 应为 id 或 title（可加 - 表示倒序）。")
+    queryset = model.objects.filter(pk__in=_used_media(scope, kind)).order_by(order, "pk")
+    if kind == "images":
+        queryset = queryset.prefetch_renditions(IMAGE_RENDITION)
+    total = queryset.count()
+    return json_response(
+        {"meta": {"total_count": total}, "items": [to_json(o) for o in queryset[offset : offset + limit]]}
+    )
+
+
+def _image_json(image):
+    data = image_object(image)
+    return {
+        "id": image.pk,
+        "meta": {"type": "wagtailimages.Image", "detail_url": f"/api/v2/images/{image.pk}/"},
+        "title": image.title,
+        "width": image.width,
+        "height": image.height,
+        "rendition": data["rendition"],
+    }
+
+
+def _document_json(document):
+    data = document_object(document)
+    return {
+        "id": document.pk,
+        "meta": {
+            "type": "wagtaildocs.Document",
+            "detail_url": f"/api/v2/documents/{document.pk}/",
+            "download_url": data["url"],
+        },
+        "title": document.title,
+        "file_type": data["file_type"],
+        "size": data["size"],
+    }
+
+
+@public_endpoint
+def images_listing(request, scope):
+    return _media_listing(request, scope, "images", get_image_model(), _image_json)
+
+
+@public_endpoint
+def documents_listing(request, scope):
+    return _media_listing(request, scope, "documents", get_document_model(), _document_json)
+
+
+@public_endpoint
+def image_detail(request, scope, pk):
+    read_params(request, {"format"})
+    if pk not in _used_media(scope, "images"):
+        raise APIError("图片不存在或未公开。", status=404)
+    return json_response(_image_json(get_image_model().objects.get(pk=pk)))
+
+
+@public_endpoint
+def document_detail(request, scope, pk):
+    read_params(request, {"format"})
+    if pk not in _used_media(scope, "documents"):
+        raise APIError("文件不存在或未公开。", status=404)
+    return json_response(_document_json(get_document_model().objects.get(pk=pk)))
+
+
+@public_endpoint
+def api_root(request, scope):
+    read_params(request, {"format"})
+    return json_response(
+        {
+            "endpoints": {
+                "site": "/api/v2/site/",
+                "pages": "/api/v2/pages/",
+                "images": "/api/v2/images/",
+                "documents": "/api/v2/documents/",
+                "questions": "/api/v2/questions/",
+                "schema": "/api/v2/schema/",
+            }
+        }
+    )

@@ -1,0 +1,128 @@
+"""The public catalogue: one row per live page with what listings, filters and Chinese search
+need, plus its character-bigram index. Kept in step with publishing by pages.search; the API
+reads only these tables for listings and search (a constant number of plain indexed queries)."""
+
+from django.db import models
+
+
+class PublicDocument(models.Model):
+    """A live page as the public API lists it (denormalised; rebuilt on publish)."""
+
+    page = models.OneToOneField(
+        "wagtailcore.Page", primary_key=True, on_delete=models.CASCADE, related_name="public_document"
+    )
+    type = models.CharField(max_length=60, db_index=True)  # "pages.NewsPage"
+    is_item = models.BooleanField(default=False)
+    path = models.CharField(max_length=255, db_index=True)
+    parent_id = models.IntegerField(null=True)
+    column_id = models.IntegerField(null=True, db_index=True)
+    department_id = models.IntegerField(null=True, db_index=True)
+    topic = models.CharField(max_length=20, blank=True, db_index=True)
+    validity = models.CharField(max_length=12, blank=True, db_index=True)
+    formed_on = models.DateField(null=True)
+    first_published_at = models.DateTimeField(null=True, db_index=True)
+    last_published_at = models.DateTimeField(null=True)
+    published_on = models.DateField(null=True, db_index=True)  # local date of first publication
+    title = models.CharField(max_length=255)
+    html_path = models.CharField(max_length=512, db_index=True)
+    search_text = models.TextField(blank=True)  # plain text of summary, body and text fields
+    listing = models.JSONField(default=dict)  # type-specific listing fields, pre-serialised
+    # Images and documents the page shows ({"images": [...], "documents": [...]}).
+    media = models.JSONField(default=dict)
+    has_media = models.BooleanField(default=False, db_index=True)
+
+    class Meta:
+        verbose_name = "公开信息目录"
+        indexes = [
+            models.Index(fields=["is_item", "-first_published_at"], name="pubdoc_item_recent"),
+            models.Index(fields=["column_id", "-first_published_at"], name="pubdoc_column_recent"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class SearchBigram(models.Model):
+    """A distinct character bigram (or a lone character) of a public page's title and text."""
+
+    document = models.ForeignKey(PublicDocument, on_delete=models.CASCADE, related_name="bigrams")
+    bigram = models.CharField(max_length=2)
+
+    class Meta:
+        verbose_name = "检索二元组"
+        indexes = [models.Index(fields=["bigram", "document"], name="bigram_lookup")]
+
+    def __str__(self):
+        return self.bigram
+
+
+class PublicIndexState(models.Model):
+    """A single row: bumped whenever anything public changes; keys the API response cache, so
+    every process sees a publish at once (no shared cache needed)."""
+
+    version = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "公开内容版本"
+
+    def __str__(self):
+        return str(self.version)
+
+
+# Receivers live here so they are connected whenever the models are loaded (management
+# commands included); the work is in pages.search.
+def _connect_signals():
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from wagtail.models import Page, PageViewRestriction
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    def page_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+        if raw or not isinstance(instance, Page):
+            return
+        from pages import search
+
+        search.on_page_saved(instance, update_fields)
+
+    def page_deleted(sender, instance, **kwargs):
+        if isinstance(instance, Page):
+            from pages import search
+
+            search.bump_version()
+
+    def published(sender, instance, **kwargs):
+        from pages import search
+
+        search.index_page(instance.pk)
+
+    def unpublished(sender, instance, **kwargs):
+        from pages import search
+
+        search.on_page_unpublished(instance)
+
+    def moved(sender, instance, **kwargs):
+        from pages import search
+
+        search.on_page_moved(instance)
+
+    def public_metadata_changed(sender, **kwargs):
+        if kwargs.get("raw"):
+            return
+        from pages import search
+
+        search.bump_version()
+
+    post_save.connect(page_saved, dispatch_uid="pages.search.page_saved", weak=False)
+    post_delete.connect(page_deleted, dispatch_uid="pages.search.page_deleted", weak=False)
+    page_published.connect(published, dispatch_uid="pages.search.published", weak=False)
+    page_unpublished.connect(unpublished, dispatch_uid="pages.search.unpublished", weak=False)
+    post_page_move.connect(moved, dispatch_uid="pages.search.moved", weak=False)
+    for model in ("moderation.Department", "pages.SiteIdentity"):
+        post_save.connect(public_metadata_changed, sender=model, weak=False)
+        post_delete.connect(public_metadata_changed, sender=model, weak=False)
+    post_save.connect(public_metadata_changed, sender=PageViewRestriction, weak=False)
+    post_delete.connect(public_metadata_changed, sender=PageViewRestriction, weak=False)
+    m2m_changed.connect(public_metadata_changed, sender="pages.ColumnPage_departments", weak=False)
+
+
+_connect_signals()

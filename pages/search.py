@@ -1,0 +1,400 @@
+"""Chinese-aware search and the public catalogue (pages.models.search), kept in step with
+publishing.
+
+Why character bigrams: Chinese has no spaces, and a word of two characters is the common case
+(预算, 救助, 低保). Indexing every pair of adjacent characters finds any word of two or more
+characters wherever it stands (recall 100%: a word's bigrams are always in a text containing
+it), needs no dictionary to maintain, and works with plain indexed lookups on SQLite and
+PostgreSQL alike. Precision comes from a substring check on the few candidate rows. A
+dictionary segmenter (jieba) misses words it splits differently from the query ("社会救助" vs
+"救助"), which is exactly the failure sites are criticised for. Large sites can switch to
+OpenSearch/Elasticsearch with a Chinese analyzer (docs/API.md, "Search at scale").
+"""
+
+import html
+import re
+import threading
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from pages.models.search import PublicDocument, PublicIndexState, SearchBigram
+
+# Fields whose change does not alter what the public sees of a live page (draft bookkeeping).
+DRAFT_ONLY_FIELDS = {
+    "latest_revision",
+    "latest_revision_created_at",
+    "has_unpublished_changes",
+    "draft_title",
+    "locked",
+    "locked_at",
+    "locked_by",
+    "live_revision",
+}
+
+_WORD = re.compile(r"\w+")
+SNIPPET_RADIUS = 40
+MAX_QUERY_TERMS = 8
+EXTERNAL_SEARCH_MAX = 1000
+
+
+# --- text and bigrams -------------------------------------------------------------------
+
+
+def normalise(text):
+    return (text or "").lower()
+
+
+def bigrams_of(text):
+    """Distinct bigrams of every word-character run; single-character runs index alone."""
+    grams = set()
+    for run in _WORD.findall(normalise(text)):
+        if len(run) == 1:
+            grams.add(run)
+        else:
+            grams.update(run[i : i + 2] for i in range(len(run) - 1))
+    return grams
+
+
+def query_terms(query):
+    """The search terms of a query: runs of word characters, at most MAX_QUERY_TERMS."""
+    return _WORD.findall(normalise(query))[:MAX_QUERY_TERMS]
+
+
+def plain(rich_text):
+    return html.unescape(strip_tags(rich_text or "")).strip()
+
+
+# --- what a page contributes ----------------------------------------------------------------
+
+# Extra text fields searched per item type (besides title, summary and body), rich text marked.
+SEARCH_TEXT_FIELDS = {
+    "NewsPage": [("source", False)],
+    "AppointmentPage": [("document_number", False)],
+    "PolicyPage": [("document_number", False), ("issuing_authority", False)],
+    "QuestionPage": [("question", False), ("reply", True)],
+    "QAEntryPage": [("question", False), ("answer", True)],
+    "SurveyPage": [("feedback_channel", False)],
+    "LeaderProfilePage": [("position", False), ("resume", True), ("responsibilities", False)],
+    "ServiceGuidePage": [
+        ("legal_basis", True),
+        ("conditions", True),
+        ("materials", True),
+        ("location", False),
+        ("agency", False),
+        ("fees", False),
+        ("hours", False),
+        ("process", True),
+    ],
+    "LinkPage": [("link_description", False)],
+}
+
+
+_EMBED_IMAGE = re.compile(r'<embed\b[^>]*embedtype="image"[^>]*/>')
+_DOC_LINK = re.compile(r'<a\b[^>]*linktype="document"[^>]*>')
+_ID = re.compile(r'\bid="(\d+)"')
+
+
+def rich_text_fields(page):
+    names = ["body"] + [f for f, rich in SEARCH_TEXT_FIELDS.get(type(page).__name__, []) if rich]
+    return [getattr(page, n, "") or "" for n in names]
+
+
+def media_of(page):
+    """Ids of the images and documents a page shows: rich text, attachments, photo."""
+    images, documents = set(), set()
+    for text in rich_text_fields(page):
+        images.update(int(m) for tag in _EMBED_IMAGE.findall(text) for m in _ID.findall(tag))
+        documents.update(int(m) for tag in _DOC_LINK.findall(text) for m in _ID.findall(tag))
+    for block in getattr(page, "attachments", None) or []:
+        if block.value and block.value.get("document"):
+            documents.add(block.value["document"].pk)
+    if getattr(page, "photo_id", None):
+        images.add(page.photo_id)
+    media = {}
+    if images:
+        media["images"] = sorted(images)
+    if documents:
+        media["documents"] = sorted(documents)
+    return media
+
+
+def _date(value):
+    return value.isoformat() if value else None
+
+
+def _choice(page, field):
+    value = getattr(page, field)
+    return {"value": value, "label": getattr(page, f"get_{field}_display")()} if value else None
+
+
+def listing_fields(page):
+    """Fields shown in listings (cheap, no rich text), serialised once at publication."""
+    from pages.models import BaseItemPage
+
+    data = {}
+    if isinstance(page, BaseItemPage):
+        data = {
+            "formed_on": _date(page.formed_on),
+            "index_number": page.index_number,
+            "topic": _choice(page, "topic"),
+            "disclosure_method": _choice(page, "disclosure_method"),
+            "summary": page.summary,
+        }
+    return data | _type_listing_fields(page)
+
+
+def _type_listing_fields(page):
+    name = type(page).__name__
+    if name == "NoticePage":
+        return {"notice_kind": _choice(page, "notice_kind"), "event_date": _date(page.event_date)}
+    if name == "PolicyPage":
+        return {
+            "document_number": page.document_number,
+            "issuing_authority": page.issuing_authority,
+            "written_on": _date(page.written_on),
+            "validity": _choice(page, "validity"),
+        }
+    if name == "SurveyPage":
+        return {"opens_on": _date(page.opens_on), "closes_on": _date(page.closes_on)}
+    if name == "AnnualReportPage":
+        return {"year": page.year}
+    if name == "BudgetPage":
+        return {"year": page.year, "budget_kind": _choice(page, "budget_kind")}
+    if name == "AppointmentPage":
+        return {"document_number": page.document_number}
+    if name == "NewsPage":
+        return {"source": page.source}
+    if name == "LinkPage":
+        return {"url": page.url}
+    if name == "LeaderProfilePage":
+        return {"position": page.position, "photo_id": page.photo_id}
+    if name == "QuestionPage":
+        return {"replied_on": _date(page.replied_on)}
+    if name in ("ColumnPage", "CategoryPage", "SectionPage", "HomePage"):
+        data = {"description": getattr(page, "description", "") or getattr(page, "intro", "")}
+        if name == "ColumnPage":
+            data.update(kind=page.kind, kind_label=page.get_kind_display(), keywords=page.keywords)
+        return data
+    return {}
+
+
+def search_text(page):
+    parts = [getattr(page, "summary", ""), plain(getattr(page, "body", ""))]
+    for field, rich in SEARCH_TEXT_FIELDS.get(type(page).__name__, []):
+        value = getattr(page, field, "")
+        parts.append(plain(value) if rich else (value or ""))
+    return "\n".join(p for p in parts if p)
+
+
+def document_for(page):
+    """The catalogue row of a live page (specific instance, as stored in the database)."""
+    from pages.models import BaseItemPage
+
+    is_item = isinstance(page, BaseItemPage)
+    first = page.first_published_at
+    media = media_of(page)
+    return PublicDocument(
+        page_id=page.pk,
+        type=f"{page._meta.app_label}.{type(page).__name__}",
+        is_item=is_item,
+        path=page.path,
+        parent_id=_parent_id(page),
+        column_id=_parent_id(page) if is_item else None,
+        department_id=page.department_id if is_item else None,
+        topic=page.topic if is_item else "",
+        validity=getattr(page, "validity", "") or "",
+        formed_on=page.formed_on if is_item else None,
+        first_published_at=first,
+        last_published_at=page.last_published_at,
+        published_on=timezone.localtime(first).date() if first else None,
+        title=page.title,
+        html_path=html_path(page.url_path),
+        search_text=search_text(page) if is_item else "",
+        listing=listing_fields(page),
+        media=media,
+        has_media=bool(media),
+    )
+
+
+def _parent_id(page):
+    from wagtail.models import Page
+
+    if page.depth <= 1:
+        return None
+    parent_path = page.path[: -Page.steplen]
+    return Page.objects.filter(path=parent_path).values_list("pk", flat=True).first()
+
+
+def html_path(url_path):
+    """The public path of a page: its url_path without the site root's segment."""
+    parts = url_path.strip("/").split("/")
+    rest = parts[1:]
+    return "/" + "".join(f"{p}/" for p in rest)
+
+
+# --- keeping the catalogue in step ----------------------------------------------------------
+
+
+def bump_version():
+    """Invalidate every cached API response, in this and every other process."""
+    now = timezone.now()
+    if not PublicIndexState.objects.filter(pk=1).update(version=F("version") + 1, changed_at=now):
+        PublicIndexState.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
+
+
+def current_state():
+    state = PublicIndexState.objects.filter(pk=1).values_list("version", "changed_at").first()
+    return state or (0, None)
+
+
+def index_page(page_id):
+    """(Re)build the catalogue row and bigrams of one page from what is live in the database."""
+    from wagtail.models import Page
+
+    base = Page.objects.filter(pk=page_id).first()
+    if base is None or not base.live or base.depth <= 1:
+        remove_page(page_id)
+        return
+    page = base.specific
+    doc = document_for(page)
+    with transaction.atomic():
+        PublicDocument.objects.filter(pk=page_id).delete()
+        doc.save(force_insert=True)
+        grams = bigrams_of(doc.title) | bigrams_of(doc.search_text)
+        SearchBigram.objects.bulk_create(
+            [SearchBigram(document_id=page_id, bigram=g) for g in grams], batch_size=500
+        )
+        bump_version()
+
+
+def remove_page(page_id):
+    with transaction.atomic():
+        PublicDocument.objects.filter(pk=page_id).delete()
+        bump_version()
+
+
+def rebuild_index(stdout=None):
+    """Rebuild the whole catalogue (after a bulk import or on an existing database)."""
+    from wagtail.models import Page
+
+    ids = list(Page.objects.filter(live=True, depth__gt=1).order_by("path").values_list("pk", flat=True))
+    with transaction.atomic():
+        PublicDocument.objects.all().delete()
+        for page_id in ids:
+            index_page(page_id)
+    if stdout:
+        stdout.write(f"indexed {len(ids)} pages\n")
+    return len(ids)
+
+
+# Signals fire per save; the same page saved twice in one request is indexed twice, which is
+# cheap. A thread-local switch lets bulk jobs turn per-save indexing off and rebuild once.
+_state = threading.local()
+
+
+def indexing_enabled():
+    return not getattr(_state, "paused", False)
+
+
+def on_page_saved(instance, update_fields):
+    if not indexing_enabled():
+        return
+    if update_fields is not None and set(update_fields) <= DRAFT_ONLY_FIELDS:
+        return  # a draft was saved: the live content did not change
+    index_page(instance.pk)
+
+
+def on_page_unpublished(instance):
+    remove_page(instance.pk)
+
+
+def on_page_moved(instance):
+    from wagtail.models import Page
+
+    for page_id in Page.objects.filter(path__startswith=instance.path, live=True).values_list(
+        "pk", flat=True
+    ):
+        index_page(page_id)
+
+
+# --- searching --------------------------------------------------------------------------------
+
+
+def search_queryset(queryset, query):
+    """Filter a PublicDocument queryset to rows containing every term of the query, annotated
+    with `title_match` (1 when every term is in the title) for ranking. Returns (qs, terms)."""
+    terms = query_terms(query)
+    if not terms:
+        return queryset.none(), terms
+    if getattr(settings, "GOVPORTAL_PUBLIC_SEARCH_BACKEND", ""):
+        return _external_search(queryset, query, terms)
+    grams = set()
+    for term in terms:
+        grams |= bigrams_of(term) if len(term) > 1 else set()
+    if grams:
+        candidates = (
+            SearchBigram.objects.filter(bigram__in=grams)
+            .values("document_id")
+            .annotate(n=Count("bigram"))
+            .filter(n=len(grams))
+            .values("document_id")
+        )
+        queryset = queryset.filter(pk__in=candidates)
+    in_title = Q()
+    for term in terms:
+        queryset = queryset.filter(Q(title__icontains=term) | Q(search_text__icontains=term))
+        in_title &= Q(title__icontains=term)
+    queryset = queryset.annotate(
+        title_match=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField())
+    )
+    return queryset, terms
+
+
+def _external_search(queryset, query, terms):
+    """Search with a Wagtail backend (OpenSearch/Elasticsearch with a Chinese analyzer); the
+    catalogue still decides what is public. Title hits first, then the backend's relevance."""
+    from wagtail.models import Page
+    from wagtail.search.backends import get_search_backend
+
+    backend = get_search_backend(settings.GOVPORTAL_PUBLIC_SEARCH_BACKEND)
+    ids = [p.pk for p in backend.search(query, Page.objects.live())[:EXTERNAL_SEARCH_MAX]]
+    rank = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)], output_field=IntegerField())
+    in_title = Q()
+    for term in terms:
+        in_title &= Q(title__icontains=term)
+    queryset = queryset.filter(pk__in=ids).annotate(
+        title_match=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField()),
+        external_rank=rank,
+    )
+    return queryset, terms
+
+
+def highlight(text, terms):
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.I)
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        out.append(html.escape(text[last : match.start()]))
+        out.append(f"<mark>{html.escape(match.group(0))}</mark>")
+        last = match.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def snippet(title, text, terms):
+    """A short passage around the first hit in the text, with every hit in <mark>."""
+    lowered = normalise(text)
+    positions = [lowered.find(t) for t in terms if lowered.find(t) >= 0]
+    if not positions:
+        passage = text[: SNIPPET_RADIUS * 2]
+        prefix, suffix = "", "…" if len(text) > len(passage) else ""
+    else:
+        start = max(0, min(positions) - SNIPPET_RADIUS)
+        end = min(len(text), min(positions) + SNIPPET_RADIUS * 2)
+        passage = text[start:end]
+        prefix, suffix = ("…" if start else ""), ("…" if end < len(text) else "")
+    passage = " ".join(passage.split())
+    return prefix + highlight(passage, terms) + suffix
