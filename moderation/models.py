@@ -163,4 +163,5 @@ from .chain import (  # noqa: E402, F401
     SupervisingLeaderTask,
 )
 from .confidentiality import ConfidentialityReview, FindingDismissal  # noqa: E402, F401
+from .desk import SubmissionRecord  # noqa: E402, F401
 from .notifications import AdminNotification  # noqa: E402, F401

@@ -11,7 +11,8 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Page
 
-from govportal.accounts.roles import LEADERS_GROUP, is_administrator
+from govportal.accounts.roles import LEADERS_GROUP, department_ids, is_administrator
+from pages.models import ColumnPage
 
 from . import approval_form as approval_form_module
 from .chain import ChainError, ChainTaskState, Delegation, format_waiting, waiting_since
@@ -280,3 +281,78 @@ def scan_findings(request, page_id):
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def submission_desk(request):
+    """信息报送: the user's department columns (新建), their items, and every department's
+    counts for this month and this year, computed on each request (real time)."""
+    from .desk import COUNT_LABELS, desk_table
+    from .models import Department
+
+    table = desk_table(Department.objects.all())
+    export = request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        return _export_desk(table, COUNT_LABELS, export)
+    user_departments = Department.objects.filter(pk__in=department_ids(request.user))
+    columns = []
+    for column in ColumnPage.objects.filter(departments__in=user_departments).distinct().order_by("path"):
+        types = [m for m in type(column).creatable_subpage_models() if m.can_create_at(column)]
+        columns.append({"column": column, "types": types})
+    rows = [
+        {"page": page, "status": status_of(page), "deadline": _deadline(page)}
+        for page in items_of(request.user)[:15]
+    ]
+    peak = max([row["year"]["published"] for row in table] + [1])
+    return TemplateResponse(
+        request,
+        "moderation/desk.html",
+        {
+            "table": table,
+            "labels": COUNT_LABELS,
+            "columns": columns,
+            "rows": rows,
+            "peak": peak,
+            "departments": user_departments,
+            "now": timezone.localtime(),
+        },
+    )
+
+
+def _export_desk(table, labels, export):
+    header = ["部门"] + [f"本月{label}" for _, label in labels] + [f"本年{label}" for _, label in labels]
+    data = [
+        [row["department"].name]
+        + [row["month"][name] for name, _ in labels]
+        + [row["year"][name] for name, _ in labels]
+        for row in table
+    ]
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    if export == "csv":
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        buffer.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(data)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="submissions-{stamp}.csv"'
+        return response
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "报送统计"
+    sheet.append(header)
+    for line in data:
+        sheet.append(line)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="submissions-{stamp}.xlsx"'
+    return response

@@ -43,6 +43,7 @@ def register_review_urls():
         path("review/form/<int:page_id>/", views.approval_form, name="moderation_approval_form"),
         path("review/delegations/", views.delegations, name="moderation_delegations"),
         path("review/scan/<int:page_id>/", views.scan_findings, name="moderation_scan"),
+        path("desk/", views.submission_desk, name="moderation_desk"),
     ]
 
 
@@ -56,6 +57,11 @@ class QueueMenuItem(MenuItem):
 
     def is_shown(self, request):
         return queue_for(request.user).exists() or request.user.groups.exists()
+
+
+@hooks.register("register_admin_menu_item")
+def desk_menu_item():
+    return MenuItem("信息报送", reverse("moderation_desk"), icon_name="doc-full", order=40)
 
 
 @hooks.register("register_admin_menu_item")

@@ -27,3 +27,18 @@ def task_status(state):
 @register.filter
 def workflow_status(state):
     return WORKFLOW_STATUS.get(state.status, state.status)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, 0)
+
+
+@register.filter
+def app_label(model):
+    return model._meta.app_label
+
+
+@register.filter
+def model_name(model):
+    return model._meta.model_name

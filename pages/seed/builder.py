@@ -8,6 +8,7 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from moderation.demo_chain import advance, author_for, quietly, send_back, submit
+from moderation.desk import refresh_record
 
 from ..models import (
     AnnualReportPage,
@@ -233,7 +234,7 @@ def seed_items(columns, departments, stdout=None):
             page = cls(
                 title=spec["title"],
                 department=departments[spec["department"]],
-                formed_on=published.date() - datetime.timedelta(days=2),
+                formed_on=published.date() - datetime.timedelta(days=spec.get("formed_before", 2)),
                 body=_body_with_image(spec),
                 attachments=_attachments(spec),
                 first_published_at=published,
@@ -249,6 +250,8 @@ def seed_items(columns, departments, stdout=None):
                 type(page).objects.filter(pk=page.pk).update(
                     first_published_at=published, last_published_at=published
                 )
+                page.refresh_from_db()
+                refresh_record(page)
             created += 1
     if stdout:
         stdout.write(f"  新建演示信息 {created} 条")
