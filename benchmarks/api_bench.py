@@ -110,7 +110,9 @@ def scenarios():
             f"/api/v2/pages/?child_of={c}&limit=20&offset={o}" for c in columns for o in offsets[:50]
         ],
         "detail": [f"/api/v2/pages/{i}/" for i in ids],
-        "search 预算": ["/api/v2/pages/?search=预算&limit=20&offset=" + str(o) for o in range(0, 200, 20)],
+        "search 预算": [
+            "/api/v2/pages/?search=%E9%A2%84%E7%AE%97&limit=20&offset=" + str(o) for o in range(0, 200, 20)
+        ],
     }
 
 

@@ -14,7 +14,7 @@ class PublicDocument(models.Model):
     type = models.CharField(max_length=60, db_index=True)  # "pages.NewsPage"
     is_item = models.BooleanField(default=False)
     path = models.CharField(max_length=255, db_index=True)
-    parent_id = models.IntegerField(null=True)
+    parent_id = models.IntegerField(null=True, db_index=True)
     column_id = models.IntegerField(null=True, db_index=True)
     department_id = models.IntegerField(null=True, db_index=True)
     topic = models.CharField(max_length=20, blank=True, db_index=True)
