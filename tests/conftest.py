@@ -13,7 +13,19 @@ from moderation.seed import DEMO_PASSWORD
 from pages.models import ColumnPage, HomePage
 
 
+def _restore_wagtail_roots():
+    # A transactional test's flush also removes what Wagtail's migrations created.
+    from wagtail.models import Collection, Locale, Page
+
+    Locale.objects.get_or_create(language_code="zh-hans")
+    if Page.get_first_root_node() is None:
+        Page.add_root(title="Root", slug="root")
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+
+
 def _seed():
+    _restore_wagtail_roots()
     call_command("seed_demo", stdout=open("/dev/null", "w"))
 
 
@@ -28,7 +40,7 @@ def pytest_runtest_teardown(item, nextitem):
     # Transactional tests flush the database when they end: seed it again for the next test.
     yield
     marker = item.get_closest_marker("django_db")
-    if marker and marker.kwargs.get("transaction"):
+    if marker and marker.kwargs.get("transaction") and nextitem is not None:
         with item.config.stash[blocking_manager_key].unblock():
             _seed()
 

@@ -298,3 +298,78 @@ def test_only_administrator_unpublishes_with_reason(login, demo):
 
     entry = PageLogEntry.objects.get(page=page, action="govportal.unpublish_reason")
     assert entry.data["reason"] == "信息已过期"
+
+
+def _to_step_five(login, demo, title):
+    page = _submit(login, demo, "社会救助股", "staff_jiuzhu", title)
+    for username in RIGHT_PEOPLE["社会救助股"][:4]:
+        approve(_client(login, username), current_task_state(page))
+    assert current_task_state(page).task.name == "办公室发布"
+    return page
+
+
+def test_operator_typesets_at_step_five_and_the_difference_is_shown(login, demo):
+    from tests.helpers import news_form_data
+
+    page = _to_step_five(login, demo, "排版差异测试")
+    director_revision = page.get_latest_revision()
+    operator = _client(login, "operator")
+    data = news_form_data(demo.departments["社会救助股"], title="排版差异测试", topic="assistance")
+    response = operator.post(f"/admin/pages/{page.pk}/edit/", data)
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.get_latest_revision().pk != director_revision.pk
+    approve(operator, current_task_state(page), comment="已排版")
+    page.refresh_from_db()
+    assert page.live and page.topic == "assistance"
+    form = operator.get(f"/admin/review/form/{page.pk}/").content.decode()
+    assert "查看差异" in form and f"{director_revision.pk}" in form
+
+
+def test_future_go_live_schedules_instead_of_publishing(login, demo):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    page = _to_step_five(login, demo, "定时发布测试")
+    revision = page.get_latest_revision()
+    content = revision.content
+    go_live = timezone.now() + datetime.timedelta(hours=2)
+    content["go_live_at"] = go_live.isoformat()
+    revision.content = content
+    revision.save()
+    NewsPage.objects.filter(pk=page.pk).update(go_live_at=go_live)
+    approve(_client(login, "operator"), current_task_state(page))
+    page.refresh_from_db()
+    assert not page.live
+    revision.refresh_from_db()
+    assert revision.approved_go_live_at is not None
+    # Later, the scheduler publishes the cleared revision.
+    from wagtail.models import Revision
+
+    past = timezone.now() - datetime.timedelta(minutes=1)
+    content["go_live_at"] = past.isoformat()
+    Revision.objects.filter(pk=revision.pk).update(approved_go_live_at=past, content=content)
+    call_command("publish_scheduled")
+    page.refresh_from_db()
+    assert page.live
+
+
+def test_published_item_changed_later_goes_through_the_chain_again(login, demo):
+    from tests.helpers import news_form_data
+
+    page = _to_step_five(login, demo, "修改已发布信息测试")
+    approve(_client(login, "operator"), current_task_state(page))
+    page.refresh_from_db()
+    assert page.live
+    staff = _client(login, "staff_jiuzhu")
+    data = news_form_data(demo.departments["社会救助股"], title="修改已发布信息测试（更正）")
+    staff.post(f"/admin/pages/{page.pk}/edit/", {**data, "action-publish": "1"})
+    page.refresh_from_db()
+    assert page.title == "修改已发布信息测试"
+    response = staff.post(f"/admin/pages/{page.pk}/edit/", {**data, "action-submit": "1"})
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.title == "修改已发布信息测试" and page.live
+    assert current_task_state(page).task.name == "保密审查及科室初审"
