@@ -4,9 +4,13 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from govportal.accounts.views import password_change
 from govportal.api.router import api_router
 
 urlpatterns = [
+    # Outside Wagtail's admin URLs so that an account without admin access (e.g. one just
+    # created with no group yet) can still change its password at first login.
+    path("admin/password/", password_change, name="accounts_password_change"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),

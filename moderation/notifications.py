@@ -11,6 +11,8 @@ from django.dispatch import receiver
 from django.urls import reverse
 from wagtail.signals import page_published, task_submitted, workflow_rejected
 
+from pages.publishing import register_revision_hook
+
 from .chain import ChainTaskState, principals_delegating_to  # noqa: F401
 
 logger = logging.getLogger(__name__)
@@ -115,3 +117,21 @@ def tell_author_published(sender, instance, revision=None, **kwargs):
         f"稿件“{instance.title}”已由办公室发布。",
         reverse("moderation_approval_form", args=[instance.pk]),
     )
+
+
+def tell_department_new_question(page, revision, user):
+    """A question from the public (its first revision has no author) reaches the department."""
+    if user is not None or getattr(page, "query_code", None) is None:
+        return
+    if revision.pk != page.revisions.order_by("created_at").values_list("pk", flat=True).first():
+        return
+    department = page.department
+    notify(
+        [*department.heads.all(), *department.staff.all()],
+        f"收到群众留言：“{page.title}”",
+        f"群众留言“{page.title}”已分配给{department.name}，请拟写答复后提交审批。",
+        reverse("wagtailadmin_pages:edit", args=[page.pk]),
+    )
+
+
+register_revision_hook(tell_department_new_question)

@@ -70,6 +70,7 @@ def seed_organisation(stdout=None):
         if department is None:
             department = Department.objects.create(
                 name=name,
+                public_name=f"开平市民政局{name}",
                 kind=kind,
                 supervising_leader=users[leader],
                 is_general_office=office,

@@ -1,6 +1,6 @@
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
 from .models import Department
@@ -35,3 +35,10 @@ def create_role_groups(sender, app_config=None, using="default", **kwargs):
             ensure_role_groups()
     except Permission.DoesNotExist:
         pass
+
+
+@receiver(post_delete, sender=Department)
+def department_deleted(sender, instance, **kwargs):
+    # The department's group would otherwise keep admin access and its column permissions.
+    if instance.group_id:
+        Group.objects.filter(pk=instance.group_id).delete()

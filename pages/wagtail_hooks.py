@@ -12,7 +12,7 @@ from moderation.viewsets import ORGANISATION_MENU_HOOK
 
 from . import views
 from .models import ITEM_PAGE_MODELS, BaseItemPage, ColumnPage
-from .permissions import GovPagePermissionPolicy, may_touch
+from .permissions import GovPagePermissionPolicy, may_touch, other_departments_items
 
 # Registered before any admin view asks for the page policy (Wagtail's documented place).
 register_permission_policy(Page, GovPagePermissionPolicy(Page))
@@ -61,3 +61,12 @@ def refuse_moves_the_user_may_not_make(request, page, destination):
     # check before the confirmation page (which shows the item) is rendered.
     if not page.permissions_for_user(request.user).can_move_to(destination):
         return permission_denied(request)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_other_departments_drafts(pages, request):
+    """Staff may link to any public item, but never see another department's drafts."""
+    user = request.user
+    if is_site_manager(user) or user.is_superuser:
+        return pages
+    return pages.exclude(other_departments_items(user) & Q(live=False))

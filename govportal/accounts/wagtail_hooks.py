@@ -1,12 +1,4 @@
-from django.urls import path
 from wagtail import hooks
-
-from . import views
-
-
-@hooks.register("register_admin_urls")
-def register_password_change_url():
-    return [path("password/", views.password_change, name="accounts_password_change")]
 
 
 def _flag_password_set_by_someone_else(request, user):

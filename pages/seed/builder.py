@@ -9,6 +9,7 @@ from wagtail.models import Page, Site
 
 from moderation.demo_chain import advance, author_for, quietly, send_back, submit
 from moderation.desk import refresh_record
+from pages.search import index_page
 
 from ..models import (
     AnnualReportPage,
@@ -252,6 +253,8 @@ def seed_items(columns, departments, stdout=None):
                 )
                 page.refresh_from_db()
                 refresh_record(page)
+                # The bulk update above bypasses the signals that keep the public catalogue.
+                index_page(page.pk)
             created += 1
     if stdout:
         stdout.write(f"  新建演示信息 {created} 条")

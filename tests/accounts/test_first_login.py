@@ -203,3 +203,23 @@ def test_staff_cannot_manage_users(login, demo):
     assert is_denied(client.get("/admin/users/"))
     assert is_denied(client.get("/admin/users/new/"))
     assert is_denied(client.post(f"/admin/users/edit/{target.pk}/", {"password1": "x", "password2": "x"}))
+
+
+@pytest.mark.django_db
+def test_account_without_any_group_can_still_change_its_password(client):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user("newcomer", password="Initial#Pass2026")
+    user.must_change_password = True
+    user.save()
+    client.post("/admin/login/", {"username": "newcomer", "password": "Initial#Pass2026"})
+    client.force_login(user)
+    response = client.get("/admin/password/")
+    assert response.status_code == 200
+    response = client.post(
+        "/admin/password/",
+        {"old_password": "Initial#Pass2026", "new_password1": "Kaiping#Civil2026", "new_password2": "Kaiping#Civil2026"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert not user.must_change_password

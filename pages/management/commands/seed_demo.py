@@ -26,4 +26,5 @@ class Command(BaseCommand):
             seed_pending(columns, departments, self.stdout)
         if items:
             generate_items(items, columns, departments, self.stdout)
+
         self.stdout.write(self.style.SUCCESS("演示站点已就绪。"))
