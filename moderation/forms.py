@@ -57,7 +57,12 @@ class ApprovalForm(forms.Form):
 
 
 class HeadApprovalForm(ApprovalForm):
-    confidentiality_confirmed = forms.BooleanField(
-        label="已完成保密审查：内容已核实，不含国家秘密、工作秘密和未脱敏的个人信息",
-        error_messages={"required": "请先确认已完成保密审查。"},
+    """Step 1: approving confirms the confidentiality review (保密审查), as the form says."""
+
+    comment = forms.CharField(
+        label="审批意见",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text="同意即表示您已完成保密审查：内容已核实，不含国家秘密、工作秘密和未脱敏的个人信息。",
     )

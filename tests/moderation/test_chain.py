@@ -115,14 +115,26 @@ def test_tampered_task_state_id_in_wagtail_action_url_is_refused(login, demo):
     assert state_b.status == "in_progress"
 
 
-def test_head_must_confirm_confidentiality_review(login, demo):
+def test_head_approval_through_wagtails_own_action_view_confirms_the_review(login, demo):
     page = _submit(login, demo, "社会救助股", "staff_jiuzhu", "保密审查确认测试")
     task_state = current_task_state(page)
-    response = approve(_client(login, "head_jiuzhu"), task_state, confirm=False)
-    assert response.status_code == 400
-    assert "保密审查" in response.content.decode()
+    head = _client(login, "head_jiuzhu")
+    url = f"/admin/pages/workflow/action/{page.pk}/approve/{task_state.pk}/"
+    response = head.post(url, {"comment": "同意发布"})
+    assert response.status_code == 302
     task_state.refresh_from_db()
-    assert task_state.status == "in_progress"
+    assert task_state.status == "approved" and task_state.confidentiality_confirmed
+    assert current_task_state(page).task.name == "分管领导审批"
+    # A wrong person through the same view is refused and nothing changes.
+    step2 = current_task_state(page)
+    response = _client(login, "deputy_b").post(
+        f"/admin/pages/workflow/action/{page.pk}/approve/{step2.pk}/", {"comment": "同意"}
+    )
+    assert response.status_code in (302, 403)
+    step2.refresh_from_db()
+    assert step2.status == "in_progress"
+    form = head.get(f"/admin/review/form/{page.pk}/").content.decode()
+    assert "已确认保密审查" in form
 
 
 def test_send_back_and_resume_at_the_step_that_sent_it_back(login, demo):
