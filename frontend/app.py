@@ -233,6 +233,9 @@ def create_app(settings: Settings | None = None, transport=None) -> Starlette:
             upstream.aiter_raw(), headers=headers, background=BackgroundTask(upstream.aclose)
         )
 
+    async def preview(request):
+        return await views.preview(portal, request)
+
     async def purge(request):
         body = await request.body()
         valid = verify_purge(
@@ -288,6 +291,7 @@ def create_app(settings: Settings | None = None, transport=None) -> Starlette:
         Route("/liuyan/chaxun/", question_status),
         Route("/prefs/", set_prefs),
         Route("/_purge/", purge, methods=["POST"]),
+        Route("/_preview/", preview),
         Route("/static/{path:path}", static),
         Route("/documents/{path:path}", cms_file),
         Route("/media/{path:path}", cms_file),

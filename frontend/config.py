@@ -4,13 +4,17 @@ import os
 from dataclasses import dataclass
 
 DEFAULT_API_URL = "http://127.0.0.1:8000/api/v2/"
+# The development purge secret, the same default as the CMS's GOVPORTAL_PURGE_SECRET so that
+# `make run` purges out of the box. Deployments set their own on both sides.
+DEV_PURGE_SECRET = "govportal-dev-purge-secret"
 
 
 @dataclass(frozen=True)
 class Settings:
     api_url: str = DEFAULT_API_URL
     # Shared with the CMS: it signs purge calls on publish/unpublish. Empty disables the endpoint,
-    # leaving the short TTL as the only freshness guarantee.
+    # leaving the short TTL as the only freshness guarantee. From the environment, the default is
+    # DEV_PURGE_SECRET (GOVPORTAL_PURGE_SECRET="" disables).
     purge_secret: str = ""
     # How long an API answer or rendered page is served without asking the CMS again.
     cache_ttl: float = 30.0
@@ -29,7 +33,7 @@ class Settings:
         env = os.environ
         values = dict(
             api_url=env.get("GOVPORTAL_API_URL", DEFAULT_API_URL),
-            purge_secret=env.get("GOVPORTAL_PURGE_SECRET", ""),
+            purge_secret=env.get("GOVPORTAL_PURGE_SECRET", DEV_PURGE_SECRET),
             cache_ttl=float(env.get("GOVPORTAL_CACHE_TTL", cls.cache_ttl)),
             stale_ttl=float(env.get("GOVPORTAL_STALE_TTL", cls.stale_ttl)),
             api_timeout=float(env.get("GOVPORTAL_API_TIMEOUT", cls.api_timeout)),

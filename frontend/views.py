@@ -234,7 +234,14 @@ async def item_page(portal, request, tree, path):
     item = results["item"]
     if item.get("meta", {}).get("type") in {"pages.HomePage", "pages.CategoryPage", "pages.SectionPage"}:
         raise NotFound(path)
-    siblings = [i for i in results.get("siblings", {}).get("items", []) if i["id"] != item["id"]][:5]
+    return portal.render(
+        request, "item.html", **item_context(tree, column, item, path, results.get("siblings"))
+    )
+
+
+def item_context(tree, column, item, path, siblings=None):
+    """What item.html needs, for a published item and for a draft preview alike."""
+    siblings = [i for i in (siblings or {}).get("items", []) if i["id"] != item["id"]][:5]
     crumbs = item.get("breadcrumbs")
     if crumbs:
         breadcrumbs = [
@@ -253,9 +260,7 @@ async def item_page(portal, request, tree, path):
         ContentSource=item.get("source") or department or tree.data.get("organiser") or tree.name,
     )
     item_type = item["meta"].get("type", "").split(".")[-1].lower()
-    return portal.render(
-        request,
-        "item.html",
+    return dict(
         tree=tree,
         node=column,
         item=item,
@@ -264,6 +269,48 @@ async def item_page(portal, request, tree, path):
         breadcrumbs=breadcrumbs,
         meta=meta,
     )
+
+
+PREVIEW_HEADERS = {"Cache-Control": "no-store, private", "X-Robots-Tag": "noindex, nofollow"}
+
+
+async def preview(portal, request):
+    """/_preview/?token=…: a draft as this site will show it, from the CMS's preview API (the
+    token is the CMS's signed, one-hour one). Never cached here, never indexed."""
+    token = request.query_params.get("token", "")
+    status, item = 403, {}
+    if token and len(token) <= 4096:
+        try:
+            status, item = await portal.api.get_uncached("preview/", {"token": token})
+        except NotFound:
+            status = 404
+    tree = await load_site_or_empty(portal)
+    if status != 200 or not isinstance(item, dict) or "meta" not in item:
+        message = (item or {}).get("message") if isinstance(item, dict) else None
+        html = portal.render_html(
+            request,
+            "error.html",
+            tree=tree,
+            title="无法预览",
+            message=message or "预览链接无效或已过期，请在后台重新预览。",
+            code=403,
+            breadcrumbs=[{"title": "首页", "path": "/"}, {"title": "无法预览", "path": request.url.path}],
+            meta={},
+            preview=True,
+        )
+        return Response(html, status_code=403, media_type="text/html; charset=utf-8", headers=PREVIEW_HEADERS)
+    path = item["meta"].get("html_path") or "/"
+    column = tree.column_for_item_path(path) if tree.data else None
+    siblings = None
+    if column is not None:
+        try:
+            siblings = await listing(portal, child_of=column.id, limit=6)
+        except Exception:
+            siblings = None
+    html = portal.render_html(
+        request, "item.html", preview=True, **item_context(tree, column, item, path, siblings)
+    )
+    return Response(html, media_type="text/html; charset=utf-8", headers=PREVIEW_HEADERS)
 
 
 async def catalogue(portal, request, page):

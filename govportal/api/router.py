@@ -4,7 +4,7 @@ session authentication, so an editor's cookie never reveals anything."""
 
 from django.urls import include, path
 
-from . import questions, schema, views
+from . import preview, questions, schema, views
 
 pages_patterns = (
     [
@@ -53,6 +53,7 @@ class PublicAPIRouter:
             path("images/", include(images_patterns)),
             path("documents/", include(documents_patterns)),
             path("questions/", include(questions_patterns)),
+            path("preview/", preview.preview_view, name="preview"),
         ]
         return patterns, self.app_name, self.app_name
 

@@ -144,6 +144,16 @@ GOVPORTAL_API_TRUSTED_PROXIES = os.environ.get("GOVPORTAL_API_TRUSTED_PROXIES", 
 # Large sites: name a WAGTAILSEARCH_BACKENDS alias (OpenSearch/Elasticsearch with a Chinese
 # analyzer) to search with it instead of the embedded bigram index.
 GOVPORTAL_PUBLIC_SEARCH_BACKEND = os.environ.get("GOVPORTAL_PUBLIC_SEARCH_BACKEND", "")
+# The public front end (frontend/, docs/FRONTEND-NEEDS.md): purge calls on publish and the
+# draft preview. The purge secret is shared with the front end's GOVPORTAL_PURGE_SECRET; the dev
+# default matches frontend/config.py's, production must set its own.
+GOVPORTAL_FRONTEND_URL = os.environ.get("GOVPORTAL_FRONTEND_URL", "http://127.0.0.1:8080").rstrip("/")
+GOVPORTAL_FRONTEND_PURGE_URLS = [
+    u.strip().rstrip("/")
+    for u in os.environ.get("GOVPORTAL_FRONTEND_PURGE_URLS", "http://127.0.0.1:8080").split(",")
+    if u.strip()
+]
+GOVPORTAL_PURGE_SECRET = os.environ.get("GOVPORTAL_PURGE_SECRET", "govportal-dev-purge-secret")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Shared by all worker processes of one host: question rate limits and spent challenges.
@@ -151,6 +161,13 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("GOVPORTAL_RATELIMIT_CACHE_DIR", "/tmp/govportal-ratelimit"),
     },
+}
+# Draft previews (govportal/api/preview.py): the editor's unsaved content for an hour, shared
+# by every worker process of the host (the admin and the preview API may be different workers).
+CACHES["preview"] = {
+    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    "LOCATION": os.environ.get("GOVPORTAL_PREVIEW_CACHE_DIR", "/tmp/govportal-preview"),
+    "TIMEOUT": 3600,
 }
 
 # Disclosure index number (索引号): pattern fields are org_code, year and serial.

@@ -6,6 +6,8 @@ from .base import BASE_DIR, DATABASES
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# No purge calls to a front end unless a test opts in.
+GOVPORTAL_FRONTEND_PURGE_URLS = []
 MEDIA_ROOT = BASE_DIR / ".test-media"
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file database (one per process) so that threads in concurrency tests see each

@@ -407,6 +407,13 @@ class BaseItemPage(GovPage):
         kwargs["keep_live"] = False
         return super().copy(*args, **kwargs)
 
+    def serve_preview(self, request, mode_name):
+        # The admin's preview (also a reviewer's, of the revision in review) shows the item as the
+        # public front end renders it, through a signed one-hour token (govportal/api/preview.py).
+        from govportal.api.preview import preview_response
+
+        return preview_response(self, request)
+
     def full_clean(self, *args, **kwargs):
         # A new item can only come into existence as a draft: publication is the chain's.
         if self.pk is None and self.live and not getattr(self, "_allow_live_creation", False):

@@ -346,6 +346,7 @@ class FakeCMS:
         self.calls = []
         self.questions = {}
         self.posted = []
+        self.previews = {}  # token -> detail JSON of a draft (the CMS's /api/v2/preview/)
 
     def by_path(self, path):
         return next((i for i in self.items if i["meta"]["html_path"] == path), None)
@@ -458,6 +459,15 @@ def create_fake_api(cms: FakeCMS | None = None):
             return JSONResponse({"message": "未找到。"}, status_code=404)
         return JSONResponse(found)
 
+    async def preview(request):
+        if failed := guard(request):
+            return failed
+        headers = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+        found = cms.previews.get(request.query_params.get("token", ""))
+        if found is None:
+            return JSONResponse({"message": "预览链接无效或已过期。"}, status_code=403, headers=headers)
+        return JSONResponse(found, headers=headers)
+
     async def document(request):
         return guard(request) or Response(b"%PDF-1.4 fake", media_type="application/pdf")
 
@@ -470,6 +480,7 @@ def create_fake_api(cms: FakeCMS | None = None):
             Route("/api/v2/questions/challenge/", challenge),
             Route("/api/v2/questions/", questions, methods=["POST"]),
             Route("/api/v2/questions/{code}/", question_status),
+            Route("/api/v2/preview/", preview),
             Route("/documents/{path:path}", document),
             Route("/media/{path:path}", document),
         ]
