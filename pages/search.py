@@ -190,20 +190,25 @@ def search_text(page):
     return "\n".join(p for p in parts if p)
 
 
-def document_for(page):
+_UNSET = object()
+
+
+def document_for(page, parent_id=_UNSET):
     """The catalogue row of a live page (specific instance, as stored in the database)."""
     from pages.models import BaseItemPage
 
     is_item = isinstance(page, BaseItemPage)
     first = page.first_published_at
     media = media_of(page)
-    return PublicDocument(
+    if parent_id is _UNSET:
+        parent_id = _parent_id(page)
+    doc = PublicDocument(
         page_id=page.pk,
         type=f"{page._meta.app_label}.{type(page).__name__}",
         is_item=is_item,
         path=page.path,
-        parent_id=_parent_id(page),
-        column_id=_parent_id(page) if is_item else None,
+        parent_id=parent_id,
+        column_id=parent_id if is_item else None,
         department_id=page.department_id if is_item else None,
         topic=page.topic if is_item else "",
         validity=getattr(page, "validity", "") or "",
@@ -218,6 +223,15 @@ def document_for(page):
         media=media,
         has_media=bool(media),
     )
+    doc.detail = precompute_detail(page, doc)
+    return doc
+
+
+def precompute_detail(page, doc):
+    """The detail JSON of the page, rendered now so that a detail request is one lookup."""
+    from govportal.api.serializers import precompute_detail as build
+
+    return build(page, doc)
 
 
 def _parent_id(page):
@@ -277,18 +291,76 @@ def remove_page(page_id):
         bump_version()
 
 
-def rebuild_index(stdout=None):
-    """Rebuild the whole catalogue (after a bulk import or on an existing database)."""
+def rebuild_index(stdout=None, on_progress=None, batch_size=500):
+    """Rebuild the whole catalogue (after a bulk import, a settings change such as
+    GOVPORTAL_API_MEDIA_BASE_URL, or on an existing database): in one transaction, in batches
+    (one query per page type per batch to load pages, bulk inserts), one version bump at the
+    end. `on_progress(done, total)` is called after each batch."""
+    from django.contrib.contenttypes.models import ContentType
     from wagtail.models import Page
 
-    ids = list(Page.objects.filter(live=True, depth__gt=1).order_by("path").values_list("pk", flat=True))
+    rows = list(
+        Page.objects.filter(live=True, depth__gt=1).order_by("path").values_list("pk", "content_type_id")
+    )
+    total = len(rows)
     with transaction.atomic():
+        SearchBigram.objects.all().delete()
         PublicDocument.objects.all().delete()
-        for page_id in ids:
-            index_page(page_id)
+        for start in range(0, total, batch_size):
+            batch = rows[start : start + batch_size]
+            by_type = {}
+            for pk, content_type_id in batch:
+                by_type.setdefault(content_type_id, []).append(pk)
+            pages = {}
+            for content_type_id, pks in by_type.items():
+                model = ContentType.objects.get_for_id(content_type_id).model_class() or Page
+                pages.update(model.objects.in_bulk(pks))
+            parents = _parent_ids(pages.values())
+            docs, grams = [], []
+            for pk, _ in batch:
+                page = pages.get(pk)
+                if page is None:
+                    continue
+                doc = document_for(page, parent_id=parents.get(pk))
+                docs.append(doc)
+                grams.extend(
+                    SearchBigram(document_id=pk, bigram=g)
+                    for g in bigrams_of(doc.title) | bigrams_of(doc.search_text)
+                )
+            PublicDocument.objects.bulk_create(docs, batch_size=batch_size)
+            SearchBigram.objects.bulk_create(grams, batch_size=2000)
+            if on_progress:
+                on_progress(min(start + batch_size, total), total)
+        bump_version()
     if stdout:
-        stdout.write(f"indexed {len(ids)} pages\n")
-    return len(ids)
+        stdout.write(f"indexed {total} pages\n")
+    return total
+
+
+def _parent_ids(pages):
+    from wagtail.models import Page
+
+    parent_paths = {p.path[: -Page.steplen]: None for p in pages if p.depth > 1}
+    by_path = dict(Page.objects.filter(path__in=list(parent_paths)).values_list("path", "pk"))
+    return {p.pk: by_path.get(p.path[: -Page.steplen]) for p in pages if p.depth > 1}
+
+
+def rebuild_from_migration(apps, schema_editor):
+    """RunPython of the catalogue migrations: rebuild with the current code, but only when the
+    catalogue tables already have every column the current models expect (a later migration
+    adding one calls this again) and there are live pages to index."""
+    if not apps.get_model("wagtailcore", "Page").objects.filter(depth__gt=1, live=True).exists():
+        return
+    introspection = schema_editor.connection.introspection
+    with schema_editor.connection.cursor() as cursor:
+        for model in (PublicDocument, SearchBigram, PublicIndexState):
+            table = model._meta.db_table
+            if table not in introspection.table_names(cursor):
+                return
+            present = {c.name for c in introspection.get_table_description(cursor, table)}
+            if not {f.column for f in model._meta.concrete_fields} <= present:
+                return
+    rebuild_index()
 
 
 # Signals fire per save; the same page saved twice in one request is indexed twice, which is
@@ -310,6 +382,18 @@ def on_page_saved(instance, update_fields):
 
 def on_page_unpublished(instance):
     remove_page(instance.pk)
+
+
+def on_media_changed(kind, media_id):
+    """An image or document was edited or deleted: re-render the pages that show it."""
+    affected = [
+        page_id
+        for page_id, media in PublicDocument.objects.filter(has_media=True).values_list("pk", "media")
+        if media_id in (media or {}).get(kind, [])
+    ]
+    for page_id in affected:
+        index_page(page_id)
+    return affected
 
 
 def on_page_moved(instance):

@@ -342,6 +342,11 @@ LISTING_PARAMETERS = [
     _param("year", "year of first publication", {"type": "integer"}),
     _param("topic", "主题分类 value"),
     _param("validity", "policy validity", {"enum": ["in_force", "amended", "abolished", "expired"]}),
+    _param(
+        "items_only",
+        "1: item pages only (no home, category, section or column pages), newest first by default",
+        {"enum": ["0", "1", "true", "false"]},
+    ),
 ]
 ID = _param("id", "id", {"type": "integer"}, required=True, where="path")
 

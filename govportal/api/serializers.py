@@ -12,7 +12,7 @@ from wagtail.models import Page
 from pages.models import ITEM_PAGE_MODELS, CategoryPage, ColumnPage, HomePage, PublicDocument, SectionPage
 from pages.models.services import SERVICE_GUIDE_ELEMENTS
 
-from .richtext import render_many
+from .richtext import placeholder_ids, render_many, resolve_links
 from .scope import media_base, public_url
 
 TYPE_LABELS = {
@@ -136,11 +136,49 @@ def detail_field_names(doc):
     return names + [f for f in extra if f not in names]
 
 
+# Detail fields that depend on other pages or on the scope: computed per request, never stored.
+REQUEST_TIME_FIELDS = {"breadcrumbs", "departments", "replaced_by", "replaces", "is_open"}
+
+
+def stored_field_names(doc):
+    """The detail fields precomputed into the catalogue row at publication."""
+    listed = set(listing_field_names(doc))
+    return [n for n in detail_field_names(doc) if n not in listed and n not in REQUEST_TIME_FIELDS]
+
+
+def precompute_detail(page, doc):
+    """The public detail fields of a live page, rendered once at publication (pages.search
+    stores them in PublicDocument.detail). Only fields of docs/API.md, nothing internal."""
+    names = stored_field_names(doc)
+    item = {"id": doc.pk, "meta": {}}
+    if names:
+        _fill_detail_fields({doc.type: [(doc, item, names)]}, None, pages={doc.pk: page})
+    fields = {n: item[n] for n in names if n in item}
+    texts = [v for v in _strings(fields)]
+    return {
+        "fields": fields,
+        "links": placeholder_ids(texts),
+        "replaced_by_id": getattr(page, "replaced_by_id", None),
+    }
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+
+
 def serialise(docs, scope, wanted_for):
     """Serialise catalogue rows; `wanted_for(doc)` gives the ordered field names of each row.
-    Detail-only fields load the specific pages (one query per page type present)."""
-    items = []
-    need_specific = {}
+    Detail-only fields come from the row's precomputed detail (one query for all rows when it
+    was deferred) plus a few per-request lookups; rows without it load the specific pages (one
+    query per page type present)."""
+    rows = []
     for doc in docs:
         names = wanted_for(doc)
         full = listing_item(doc, scope)
@@ -151,19 +189,117 @@ def serialise(docs, scope, wanted_for):
                 item[name] = full[name]
             else:
                 pending.append(name)
-        if pending:
+        rows.append((doc, item, names, pending))
+    needing = [row for row in rows if row[3]]
+    if not needing:
+        return [row[1] for row in rows]
+
+    details = _stored_details([row[0] for row in needing])
+    need_specific, dynamic, linked = {}, [], []
+    for doc, item, _names, pending in needing:
+        detail = details.get(doc.pk)
+        stored = detail.get("fields") if isinstance(detail, dict) else None
+        if stored is None or any(n not in stored and n not in REQUEST_TIME_FIELDS for n in pending):
             need_specific.setdefault(doc.type, []).append((doc, item, pending))
-        items.append(item)
+            continue
+        for name in pending:
+            if name in stored:
+                item[name] = stored[name]
+        request_time = [n for n in pending if n in REQUEST_TIME_FIELDS]
+        if request_time:
+            dynamic.append((doc, item, request_time, detail))
+        if detail.get("links"):
+            linked.append((item, pending, detail["links"]))
+    if linked:
+        ids = {i for _, _, links in linked for i in links}
+        paths = dict(scope.documents().filter(pk__in=ids).values_list("pk", "html_path"))
+        for item, pending, _ in linked:
+            for name in pending:
+                if name in item:
+                    item[name] = resolve_links(item[name], paths)
+    if dynamic:
+        _fill_request_time_fields(dynamic, scope)
     if need_specific:
         _fill_detail_fields(need_specific, scope)
-    return items
+    for _, item, names, _pending in needing:
+        _reorder(item, names)
+    return [row[1] for row in rows]
 
 
-def _fill_detail_fields(need_specific, scope):
-    pages = {}
-    for type_label, entries in need_specific.items():
-        model = ITEM_TYPES.get(type_label) or _index_model(type_label)
-        pages.update(model.objects.in_bulk([doc.pk for doc, _, _ in entries]))
+def _stored_details(docs):
+    """page id -> precomputed detail (None where there is none), without a query per row."""
+    deferred = [d.pk for d in docs if "detail" in d.get_deferred_fields()]
+    details = {d.pk: d.detail for d in docs if d.pk not in set(deferred)}
+    if deferred:
+        details.update(PublicDocument.objects.filter(pk__in=deferred).values_list("pk", "detail"))
+    return details
+
+
+def _fill_request_time_fields(entries, scope):
+    breadcrumbs = _breadcrumbs_for(entries, scope)
+    policies = _policy_links_from_details(entries, scope)
+    for doc, item, names, _ in entries:
+        for name in names:
+            if name == "breadcrumbs":
+                item[name] = breadcrumbs.get(doc.pk, [])
+            elif name in ("replaced_by", "replaces"):
+                item[name] = policies.get((doc.pk, name))
+            elif name == "departments":
+                item[name] = scope.column_departments.get(doc.pk, [])
+            elif name == "is_open":
+                item[name] = listing_item(doc, scope).get("is_open")
+
+
+def _policy_links_from_details(entries, scope):
+    """replaced_by / replaces of policies, restricted to what is public now (one query)."""
+    wanted = {
+        doc.pk: detail.get("replaced_by_id")
+        for doc, _, names, detail in entries
+        if "replaced_by" in names or "replaces" in names
+    }
+    if not wanted:
+        return {}
+    from django.db.models import Q
+
+    targets = {t for t in wanted.values() if t}
+    rows = (
+        scope.documents()
+        .filter(Q(pk__in=targets) | Q(page__policypage__replaced_by_id__in=list(wanted)))
+        .values("page_id", "title", "html_path", "page__policypage__replaced_by_id")
+        .order_by("path")
+    )
+    visible, replaces = {}, {}
+    for row in rows:
+        link = {"id": row["page_id"], "title": row["title"], "html_path": row["html_path"]}
+        visible[row["page_id"]] = link
+        target = row["page__policypage__replaced_by_id"]
+        if target in wanted:
+            replaces.setdefault(target, []).append(link)
+    result = {}
+    for page_id, target in wanted.items():
+        result[(page_id, "replaced_by")] = visible.get(target) if target else None
+        result[(page_id, "replaces")] = replaces.get(page_id, [])
+    return result
+
+
+def _reorder(item, names):
+    """Keep the documented field order: id, meta, then the fields asked for."""
+    ordered = {"id": item.pop("id"), "meta": item.pop("meta")}
+    for name in names_in_order(item, names):
+        ordered[name] = item.pop(name)
+    ordered.update(item)
+    item.clear()
+    item.update(ordered)
+
+
+def _fill_detail_fields(need_specific, scope, pages=None):
+    """Detail fields from the specific pages. scope None: precomputing at publication (page
+    links become placeholders; request-time fields are not asked for)."""
+    if pages is None:
+        pages = {}
+        for type_label, entries in need_specific.items():
+            model = ITEM_TYPES.get(type_label) or _index_model(type_label)
+            pages.update(model.objects.in_bulk([doc.pk for doc, _, _ in entries]))
     entries = [entry for group in need_specific.values() for entry in group]
 
     # Rich text of every entry in one rendering pass.
@@ -182,8 +318,8 @@ def _fill_detail_fields(need_specific, scope):
 
     documents = _documents_for(entries, pages)
     images = _images_for(entries, pages)
-    breadcrumbs = _breadcrumbs_for(entries, scope)
-    policies = _policy_links_for(entries, pages, scope)
+    breadcrumbs = _breadcrumbs_for(entries, scope) if scope is not None else {}
+    policies = _policy_links_for(entries, pages, scope) if scope is not None else {}
 
     for doc, item, names in entries:
         page = pages.get(doc.pk)
@@ -202,7 +338,7 @@ def _fill_detail_fields(need_specific, scope):
             elif name in ("replaced_by", "replaces"):
                 item[name] = policies.get((doc.pk, name))
             elif name == "departments":
-                item[name] = scope.column_departments.get(doc.pk, [])
+                item[name] = scope.column_departments.get(doc.pk, []) if scope is not None else []
             elif name == "elements":
                 item[name] = _service_elements(page, doc.pk, rendered)
             elif name == "is_open":
@@ -217,13 +353,7 @@ def _fill_detail_fields(need_specific, scope):
                 item[name] = iso(getattr(page, name))
             else:
                 item[name] = getattr(page, name, None)
-        # Keep the documented field order.
-        ordered = {"id": item.pop("id"), "meta": item.pop("meta")}
-        for name in names_in_order(item, names):
-            ordered[name] = item.pop(name)
-        ordered.update(item)
-        item.clear()
-        item.update(ordered)
+        _reorder(item, names)
 
 
 def names_in_order(item, names):
@@ -319,20 +449,26 @@ def _images_for(entries, pages):
 
 
 def _breadcrumbs_for(entries, scope):
-    wanted = [doc for doc, _, names in entries if "breadcrumbs" in names]
+    """Ancestors from the home page down to the parent. Index pages come from a per-version
+    memo of the scope (no query); any other ancestor costs one query for all entries."""
+    wanted = [entry[0] for entry in entries if "breadcrumbs" in entry[2]]
     if not wanted:
         return {}
     steplen = Page.steplen
-    ancestor_paths = set()
+    crumbs = _index_crumbs(scope)
+    missing = set()
     for doc in wanted:
         for end in range(len(scope.root_path), len(doc.path), steplen):
-            ancestor_paths.add(doc.path[:end])
-    crumbs = {
-        row["path"]: {"id": row["page_id"], "title": row["title"], "html_path": row["html_path"]}
-        for row in PublicDocument.objects.filter(path__in=ancestor_paths).values(
-            "path", "page_id", "title", "html_path"
+            if doc.path[:end] not in crumbs:
+                missing.add(doc.path[:end])
+    if missing:
+        crumbs = dict(crumbs)
+        crumbs.update(
+            (row["path"], {"id": row["page_id"], "title": row["title"], "html_path": row["html_path"]})
+            for row in PublicDocument.objects.filter(path__in=missing).values(
+                "path", "page_id", "title", "html_path"
+            )
         )
-    }
     result = {}
     for doc in wanted:
         result[doc.pk] = [
@@ -341,6 +477,17 @@ def _breadcrumbs_for(entries, scope):
             if doc.path[:end] in crumbs
         ]
     return result
+
+
+def _index_crumbs(scope):
+    if "crumbs" not in scope.extra:
+        scope.extra["crumbs"] = {
+            row["path"]: {"id": row["page_id"], "title": row["title"], "html_path": row["html_path"]}
+            for row in PublicDocument.objects.filter(is_item=False).values(
+                "path", "page_id", "title", "html_path"
+            )
+        }
+    return scope.extra["crumbs"]
 
 
 def _policy_links_for(entries, pages, scope):

@@ -44,8 +44,10 @@ LISTING_PARAMS = {
     "year",
     "topic",
     "validity",
+    "items_only",
     "format",
 }
+FLAGS = {"1": True, "true": True, "0": False, "false": False}
 ORDERS = {
     "id": "page_id",
     "title": "title",
@@ -85,6 +87,13 @@ def int_param(params, name, minimum=0, maximum=2**31 - 1, default=None):
     if not value.isascii() or not value.isdigit() or not minimum <= int(value) <= maximum:
         raise APIError(f"参数 {name} 应为 {minimum} 到 {maximum} 之间的整数。")
     return int(value)
+
+
+def flag_param(params, name):
+    value = params.get(name, "0").lower()
+    if value not in FLAGS:
+        raise APIError(f"参数 {name} 应为 1 或 0（true 或 false）。")
+    return FLAGS[value]
 
 
 def date_param(params, name):
@@ -150,7 +159,7 @@ def fields_chooser(params, default_for):
 
 
 def _public_page_doc(scope, page_id):
-    doc = scope.documents().filter(pk=page_id).first()
+    doc = scope.documents().filter(pk=page_id).defer("search_text", "media").first()
     if doc is None:
         raise APIError("页面不存在或未公开。", status=404)
     return doc
@@ -159,8 +168,8 @@ def _public_page_doc(scope, page_id):
 @public_endpoint
 def pages_listing(request, scope):
     params = read_params(request, LISTING_PARAMS)
-    queryset = scope.documents().defer("search_text", "media")
-    items_only = False
+    queryset = scope.documents().defer("search_text", "media", "detail")
+    items_only = flag_param(params, "items_only")
 
     types = parse_types(params["type"]) if "type" in params else []
     if "validity" in params:
@@ -218,7 +227,8 @@ def pages_listing(request, scope):
         if "order" in params:
             _order(params["order"])  # still validated
     else:
-        queryset = queryset.order_by(*_order(params.get("order"), default_recent=items_only or bool(types)))
+        recent = items_only or bool(types)
+        queryset = queryset.order_by(*_order(params.get("order"), default_recent=recent))
     if items_only:
         queryset = queryset.filter(is_item=True)
 

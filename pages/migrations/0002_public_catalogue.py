@@ -6,72 +6,98 @@ from django.db import migrations, models
 
 
 def build_catalogue(apps, schema_editor):
-    # Skipped on a fresh database (nothing to index), so later model changes cannot break it.
-    if not apps.get_model("wagtailcore", "Page").objects.filter(depth__gt=1, live=True).exists():
-        return
-    # Uses the current code on purpose: the catalogue is derived data, rebuilt from live pages.
-    from pages.search import rebuild_index
+    # Derived data, rebuilt with the current code, and only once the tables have every column
+    # the current models expect (later migrations call it again).
+    from pages.search import rebuild_from_migration
 
-    rebuild_index()
+    rebuild_from_migration(apps, schema_editor)
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pages', '0001_initial'),
-        ('wagtailcore', '0098_apitoken'),
+        ("pages", "0001_initial"),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PublicIndexState',
+            name="PublicIndexState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.BigIntegerField(default=0)),
-                ('changed_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.BigIntegerField(default=0)),
+                ("changed_at", models.DateTimeField()),
             ],
             options={
-                'verbose_name': '公开内容版本',
+                "verbose_name": "公开内容版本",
             },
         ),
         migrations.CreateModel(
-            name='PublicDocument',
+            name="PublicDocument",
             fields=[
-                ('page', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='public_document', serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('type', models.CharField(db_index=True, max_length=60)),
-                ('is_item', models.BooleanField(default=False)),
-                ('path', models.CharField(db_index=True, max_length=255)),
-                ('parent_id', models.IntegerField(null=True)),
-                ('column_id', models.IntegerField(db_index=True, null=True)),
-                ('department_id', models.IntegerField(db_index=True, null=True)),
-                ('topic', models.CharField(blank=True, db_index=True, max_length=20)),
-                ('validity', models.CharField(blank=True, db_index=True, max_length=12)),
-                ('formed_on', models.DateField(null=True)),
-                ('first_published_at', models.DateTimeField(db_index=True, null=True)),
-                ('last_published_at', models.DateTimeField(null=True)),
-                ('published_on', models.DateField(db_index=True, null=True)),
-                ('title', models.CharField(max_length=255)),
-                ('html_path', models.CharField(db_index=True, max_length=512)),
-                ('search_text', models.TextField(blank=True)),
-                ('listing', models.JSONField(default=dict)),
-                ('media', models.JSONField(default=dict)),
-                ('has_media', models.BooleanField(db_index=True, default=False)),
+                (
+                    "page",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="public_document",
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("type", models.CharField(db_index=True, max_length=60)),
+                ("is_item", models.BooleanField(default=False)),
+                ("path", models.CharField(db_index=True, max_length=255)),
+                ("parent_id", models.IntegerField(null=True)),
+                ("column_id", models.IntegerField(db_index=True, null=True)),
+                ("department_id", models.IntegerField(db_index=True, null=True)),
+                ("topic", models.CharField(blank=True, db_index=True, max_length=20)),
+                ("validity", models.CharField(blank=True, db_index=True, max_length=12)),
+                ("formed_on", models.DateField(null=True)),
+                ("first_published_at", models.DateTimeField(db_index=True, null=True)),
+                ("last_published_at", models.DateTimeField(null=True)),
+                ("published_on", models.DateField(db_index=True, null=True)),
+                ("title", models.CharField(max_length=255)),
+                ("html_path", models.CharField(db_index=True, max_length=512)),
+                ("search_text", models.TextField(blank=True)),
+                ("listing", models.JSONField(default=dict)),
+                ("media", models.JSONField(default=dict)),
+                ("has_media", models.BooleanField(db_index=True, default=False)),
             ],
             options={
-                'verbose_name': '公开信息目录',
-                'indexes': [models.Index(fields=['is_item', '-first_published_at'], name='pubdoc_item_recent'), models.Index(fields=['column_id', '-first_published_at'], name='pubdoc_column_recent')],
+                "verbose_name": "公开信息目录",
+                "indexes": [
+                    models.Index(fields=["is_item", "-first_published_at"], name="pubdoc_item_recent"),
+                    models.Index(fields=["column_id", "-first_published_at"], name="pubdoc_column_recent"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SearchBigram',
+            name="SearchBigram",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('bigram', models.CharField(max_length=2)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bigrams', to='pages.publicdocument')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("bigram", models.CharField(max_length=2)),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bigrams",
+                        to="pages.publicdocument",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '检索二元组',
-                'indexes': [models.Index(fields=['bigram', 'document'], name='bigram_lookup')],
+                "verbose_name": "检索二元组",
+                "indexes": [models.Index(fields=["bigram", "document"], name="bigram_lookup")],
             },
         ),
         migrations.RunPython(build_catalogue, migrations.RunPython.noop),

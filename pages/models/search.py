@@ -30,6 +30,11 @@ class PublicDocument(models.Model):
     # Images and documents the page shows ({"images": [...], "documents": [...]}).
     media = models.JSONField(default=dict)
     has_media = models.BooleanField(default=False, db_index=True)
+    # The page's public detail fields, rendered at publication (govportal.api.serializers.
+    # precompute_detail): {"fields": {...}, "links": [page ids], "replaced_by_id": id}. Rich text
+    # keeps links to other pages as placeholders resolved per request against what is public
+    # then. NULL for rows indexed before this column existed: the API then renders from the page.
+    detail = models.JSONField(null=True, blank=True)
 
     class Meta:
         verbose_name = "公开信息目录"
@@ -112,6 +117,23 @@ def _connect_signals():
 
         search.bump_version()
 
+    from wagtail.documents import get_document_model_string
+    from wagtail.images import get_image_model_string
+
+    media_kinds = {get_image_model_string(): "images", get_document_model_string(): "documents"}
+
+    def media_changed(sender, instance, raw=False, **kwargs):
+        if raw:
+            return
+        from pages import search
+
+        search.on_media_changed(media_kinds[sender._meta.label], instance.pk)
+
+    for label in media_kinds:
+        post_save.connect(media_changed, sender=label, weak=False, dispatch_uid=f"pages.search.saved.{label}")
+        post_delete.connect(
+            media_changed, sender=label, weak=False, dispatch_uid=f"pages.search.deleted.{label}"
+        )
     post_save.connect(page_saved, dispatch_uid="pages.search.page_saved", weak=False)
     post_delete.connect(page_deleted, dispatch_uid="pages.search.page_deleted", weak=False)
     page_published.connect(published, dispatch_uid="pages.search.published", weak=False)

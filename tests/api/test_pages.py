@@ -222,3 +222,23 @@ def test_listing_queries_do_not_grow_with_page_size(client, demo):
                 client.get(url.format(limit))
             counts.append(len(ctx.captured_queries))
         assert counts[2] == counts[3], (url, counts)
+
+
+def test_items_only(client, demo):
+    every = client.get(f"/api/v2/pages/?descendant_of={demo.home.pk}&limit=100").json()
+    items = client.get(f"/api/v2/pages/?descendant_of={demo.home.pk}&items_only=1&limit=100").json()
+    index_types = {"pages.CategoryPage", "pages.SectionPage", "pages.ColumnPage"}
+    assert index_types & {i["meta"]["type"] for i in every["items"]}
+    assert items["items"] and not index_types & {i["meta"]["type"] for i in items["items"]}
+    assert items["meta"]["total_count"] == PublicDocument.objects.filter(is_item=True).count()
+    dates = [i["meta"]["first_published_at"] for i in items["items"]]
+    assert dates == sorted(dates, reverse=True)
+    check("PageListing", items)
+    assert client.get("/api/v2/pages/?items_only=true&limit=1").json()["items"][0]["column"]
+    everything = client.get("/api/v2/pages/?items_only=0").json()["meta"]["total_count"]
+    assert everything == PublicDocument.objects.count()
+    bad = client.get("/api/v2/pages/?items_only=yes")
+    assert bad.status_code == 400 and "items_only" in bad.json()["message"]
+    schema = client.get("/api/v2/schema/").json()
+    names = [p["name"] for p in schema["paths"]["/pages/"]["get"]["parameters"]]
+    assert "items_only" in names
