@@ -356,3 +356,14 @@ def _export_desk(table, labels, export):
     )
     response["Content-Disposition"] = f'attachment; filename="submissions-{stamp}.xlsx"'
     return response
+
+
+def mark_notifications_read(request):
+    """全部标为已读 on the dashboard's message panel."""
+    from .notifications import AdminNotification
+
+    if request.method == "POST":
+        AdminNotification.objects.filter(user=request.user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+    return redirect("wagtailadmin_home")

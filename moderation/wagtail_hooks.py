@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -44,6 +45,7 @@ def register_review_urls():
         path("review/delegations/", views.delegations, name="moderation_delegations"),
         path("review/scan/<int:page_id>/", views.scan_findings, name="moderation_scan"),
         path("desk/", views.submission_desk, name="moderation_desk"),
+        path("notifications/read/", views.mark_notifications_read, name="moderation_notifications_read"),
     ]
 
 
@@ -138,10 +140,21 @@ class NotificationsPanel(Component):
         )
         if not notes and not queue_line:
             return ""
+        mark_read = (
+            format_html(
+                '<form method="post" action="{}"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+                '<button type="submit" class="button button-small button-secondary">全部标为已读</button></form>',
+                reverse("moderation_notifications_read"),
+                get_token(self.request),
+            )
+            if notes
+            else ""
+        )
         return format_html(
-            '<section class="panel summary nice-padding" aria-labelledby="gp-notes"><h2 id="gp-notes">消息提醒</h2>{}<ul>{}</ul></section>',
+            '<section class="panel summary nice-padding" aria-labelledby="gp-notes"><h2 id="gp-notes">消息提醒</h2>{}<ul>{}</ul>{}</section>',
             queue_line,
             format_html(items) if items else "",
+            mark_read,
         )
 
 

@@ -385,3 +385,19 @@ def test_published_item_changed_later_goes_through_the_chain_again(login, demo):
     page.refresh_from_db()
     assert page.title == "修改已发布信息测试" and page.live
     assert current_task_state(page).task.name == "保密审查及科室初审"
+
+
+def test_approvers_are_told_in_the_admin_and_can_mark_messages_read(login, demo):
+    from moderation.notifications import AdminNotification
+
+    page = _submit(login, demo, "社会救助股", "staff_jiuzhu", "站内消息测试")
+    head = _client(login, "head_jiuzhu")
+    dashboard = head.get("/admin/").content.decode()
+    assert "站内消息测试" in dashboard and "消息提醒" in dashboard
+    # Only the head of the item's department is told, not every head.
+    assert not AdminNotification.objects.filter(
+        user=demo.users["head_shiwu"], message__contains="站内消息测试"
+    ).exists()
+    head.post("/admin/notifications/read/")
+    assert not AdminNotification.objects.filter(user=demo.users["head_jiuzhu"], read_at__isnull=True).exists()
+    assert page.title not in head.get("/admin/").content.decode().split("消息提醒")[-1].split("</section>")[0]
