@@ -3,7 +3,8 @@
     DATABASE_URL=... .venv/bin/python manage.py seed_demo --items 20000
     DATABASE_URL=... .venv/bin/python benchmarks/api_bench.py --seconds 10
 
-Starts two gunicorn servers (2 workers x 4 threads each, 127.0.0.1 only), drives each scenario
+Starts three gunicorn servers (2 workers x 4 threads each, 127.0.0.1 only): stock v2, GovPortal,
+and GovPortal with its response cache off (DEBUG off on all three), drives each scenario
 with 8 concurrent keep-alive clients over a rotating set of URLs (different offsets, columns
 and ids, so a response cache alone cannot carry the result) and prints a table."""
 
@@ -21,8 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 
 
-def start(port, settings):
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE=settings, PYTHONPATH=f"{ROOT}:{ROOT / 'benchmarks'}")
+def start(port, settings, **extra_env):
+    env = dict(
+        os.environ, DJANGO_SETTINGS_MODULE=settings, PYTHONPATH=f"{ROOT}:{ROOT / 'benchmarks'}", **extra_env
+    )
     cmd = [
         str(ROOT / ".venv/bin/gunicorn"),
         "govportal.wsgi",
@@ -101,7 +104,7 @@ def scenarios():
             "pk", flat=True
         )
     )
-    ids = list(NewsPage.objects.live().values_list("pk", flat=True)[:2000])
+    ids = list(NewsPage.objects.live().order_by("?").values_list("pk", flat=True)[:2000])
     rng = random.Random(1)
     offsets = [rng.randrange(0, 2000) for _ in range(200)]
     return {
@@ -116,37 +119,54 @@ def scenarios():
     }
 
 
+# "no cache": GovPortal with its per-process response cache off (GOVPORTAL_API_CACHE_ENTRIES=0),
+# i.e. every request does the full work (version check, catalogue queries, serialisation).
+SIDES = ("stock v2", "govportal", "no cache")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--only", default="", help="scenarios by first word: listing,filtered,detail,search")
     args = parser.parse_args()
     urls = scenarios()
+    if args.only:
+        urls = {k: v for k, v in urls.items() if k.split()[0] in args.only.split(",")}
     servers = {
         "stock v2": start(8102, "api_stock_settings"),
-        "govportal": start(8101, "govportal.settings.dev"),
+        "govportal": start(8101, "api_bench_settings"),
+        "no cache": start(8103, "api_bench_settings", GOVPORTAL_API_CACHE_ENTRIES="0"),
     }
-    ports = {"stock v2": 8102, "govportal": 8101}
+    ports = {"stock v2": 8102, "govportal": 8101, "no cache": 8103}
     rows = []
     try:
         for name, url_list in urls.items():
-            results = {}
-            for side in ("stock v2", "govportal"):
+            results = {"load": os.getloadavg()[0]}
+            for side in SIDES:
                 load(ports[side], url_list[:20], 1)  # warm up
                 results[side] = load(ports[side], url_list, args.seconds)
+            results["load"] = f"{results['load']:.1f}-{os.getloadavg()[0]:.1f}"
             rows.append((name, results))
     finally:
         for proc in servers.values():
             proc.terminate()
             proc.wait()
+    from django.db import connection
+
+    print(
+        f"database: {connection.vendor}; load average (1 min) before-after each scenario in the last column"
+    )
     print(
         f"{'scenario':18} {'side':10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'speed-up':>9}"
+        f" {'load':>9}"
     )
     for name, results in rows:
-        for side in ("stock v2", "govportal"):
+        for side in SIDES:
             r = results[side]
             speed = r["rps"] / results["stock v2"]["rps"] if results["stock v2"]["rps"] else 0
             print(
                 f"{name:18} {side:10} {r['rps']:8.1f} {r['p50']:8.1f} {r['p99']:8.1f} {r['errors']:7d} {speed:8.1f}x"
+                f" {results['load']:>9}"
             )
 
 

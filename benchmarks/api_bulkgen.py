@@ -54,7 +54,11 @@ def main():
     departments = list(Department.objects.all())
     next_step = {}
     for column in columns:
-        last = Page.objects.filter(path__startswith=column.path, depth=column.depth + 1).order_by("-path").first()
+        last = (
+            Page.objects.filter(path__startswith=column.path, depth=column.depth + 1)
+            .order_by("-path")
+            .first()
+        )
         next_step[column.pk] = (Page._str2int(last.path[-Page.steplen :]) + 1) if last else 1
     content_types = {cls: ContentType.objects.get_for_model(cls) for cls in KIND_TO_CLASS.values()}
     now = timezone.now()

@@ -266,7 +266,9 @@ def current_state():
 
 
 def index_page(page_id):
-    """(Re)build the catalogue row and bigrams of one page from what is live in the database."""
+    """(Re)build the catalogue row and bigrams of one page from what is live in the database.
+    Writes only what changed (an UPDATE of the row, the bigrams added or removed), with plain
+    deletes: no ORM collector, no per-row delete signals."""
     from wagtail.models import Page
 
     base = Page.objects.filter(pk=page_id).first()
@@ -275,19 +277,31 @@ def index_page(page_id):
         return
     page = base.specific
     doc = document_for(page)
+    grams = bigrams_of(doc.title) | bigrams_of(doc.search_text)
+    fields = {
+        f.attname: getattr(doc, f.attname) for f in PublicDocument._meta.concrete_fields if not f.primary_key
+    }
     with transaction.atomic():
-        PublicDocument.objects.filter(pk=page_id).delete()
-        doc.save(force_insert=True)
-        grams = bigrams_of(doc.title) | bigrams_of(doc.search_text)
+        if not PublicDocument.objects.filter(pk=page_id).update(**fields):
+            doc.save(force_insert=True)
+        existing = set(SearchBigram.objects.filter(document_id=page_id).values_list("bigram", flat=True))
+        if existing - grams:
+            stale = SearchBigram.objects.filter(document_id=page_id, bigram__in=existing - grams)
+            stale._raw_delete(stale.db)
         SearchBigram.objects.bulk_create(
-            [SearchBigram(document_id=page_id, bigram=g) for g in grams], batch_size=500
+            [SearchBigram(document_id=page_id, bigram=g) for g in grams - existing], batch_size=500
         )
         bump_version()
+    _state.last_indexed = (page_id, page.live_revision_id, page.last_published_at)
 
 
 def remove_page(page_id):
     with transaction.atomic():
-        PublicDocument.objects.filter(pk=page_id).delete()
+        for queryset in (
+            SearchBigram.objects.filter(document_id=page_id),
+            PublicDocument.objects.filter(pk=page_id),
+        ):
+            queryset._raw_delete(queryset.db)
         bump_version()
 
 
@@ -304,8 +318,8 @@ def rebuild_index(stdout=None, on_progress=None, batch_size=500):
     )
     total = len(rows)
     with transaction.atomic():
-        SearchBigram.objects.all().delete()
-        PublicDocument.objects.all().delete()
+        for queryset in (SearchBigram.objects.all(), PublicDocument.objects.all()):
+            queryset._raw_delete(queryset.db)
         for start in range(0, total, batch_size):
             batch = rows[start : start + batch_size]
             by_type = {}
@@ -377,6 +391,15 @@ def on_page_saved(instance, update_fields):
         return
     if update_fields is not None and set(update_fields) <= DRAFT_ONLY_FIELDS:
         return  # a draft was saved: the live content did not change
+    index_page(instance.pk)
+
+
+def on_page_published(instance):
+    """page_published follows the post_save of the same publish: index once, not twice."""
+    key = (instance.pk, instance.live_revision_id, instance.last_published_at)
+    if getattr(_state, "last_indexed", None) == key:
+        _state.last_indexed = None
+        return
     index_page(instance.pk)
 
 

@@ -98,7 +98,7 @@ def _connect_signals():
     def published(sender, instance, **kwargs):
         from pages import search
 
-        search.index_page(instance.pk)
+        search.on_page_published(instance)
 
     def unpublished(sender, instance, **kwargs):
         from pages import search
@@ -135,7 +135,9 @@ def _connect_signals():
             media_changed, sender=label, weak=False, dispatch_uid=f"pages.search.deleted.{label}"
         )
     post_save.connect(page_saved, dispatch_uid="pages.search.page_saved", weak=False)
-    post_delete.connect(page_deleted, dispatch_uid="pages.search.page_deleted", weak=False)
+    # Deleting any page deletes its base Page row too, so sender=Page sees every page (and
+    # other models' deletes stay on Django's fast path).
+    post_delete.connect(page_deleted, sender=Page, dispatch_uid="pages.search.page_deleted", weak=False)
     page_published.connect(published, dispatch_uid="pages.search.published", weak=False)
     page_unpublished.connect(unpublished, dispatch_uid="pages.search.unpublished", weak=False)
     post_page_move.connect(moved, dispatch_uid="pages.search.moved", weak=False)
