@@ -218,7 +218,11 @@ def test_account_without_any_group_can_still_change_its_password(client):
     assert response.status_code == 200
     response = client.post(
         "/admin/password/",
-        {"old_password": "Initial#Pass2026", "new_password1": "Kaiping#Civil2026", "new_password2": "Kaiping#Civil2026"},
+        {
+            "old_password": "Initial#Pass2026",
+            "new_password1": "Kaiping#Civil2026",
+            "new_password2": "Kaiping#Civil2026",
+        },
     )
     assert response.status_code == 302
     user.refresh_from_db()
