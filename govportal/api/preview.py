@@ -23,22 +23,8 @@ from pages.models import BaseItemPage
 from pages.search import document_for
 
 from .responses import json_response
-from .richtext import render_many
 from .scope import get_scope
-from .serializers import (
-    CHOICES,
-    DATES,
-    RICH_TEXT,
-    _attachment,
-    _breadcrumbs_for,
-    _documents_for,
-    _images_for,
-    _policy_links_for,
-    _service_elements,
-    detail_field_names,
-    iso,
-    listing_item,
-)
+from .serializers import detail_field_names, serialise
 
 SALT = "govportal.api.preview"
 MAX_AGE = 3600  # seconds a preview token (and its stored content) stays valid
@@ -134,75 +120,16 @@ def previewed_object(data: dict):
 
 
 def preview_detail(page, scope) -> dict:
-    """The detail JSON of `pages/<id>/` for an in-memory page (a draft), built with the API's
-    serializer helpers from the object itself instead of the database's live row."""
+    """The detail JSON of `pages/<id>/` for an in-memory page (a draft): its catalogue row and
+    precomputed detail are built from the object itself (never saved), then serialised by the
+    API's own code, so the preview shows exactly what publication would serve."""
     doc = document_for(page)
-    names = detail_field_names(doc)
-    full = listing_item(doc, scope)
-    item = {"id": full["id"], "meta": full["meta"]}
-    pending = []
-    for name in names:
-        if name in full:
-            item[name] = full[name]
-        else:
-            pending.append(name)
-    entries = [(doc, item, pending)]
-    pages = {doc.pk: page}
-
-    rich = sorted({n for n in pending if n in RICH_TEXT})
-    if "elements" in pending:
-        from pages.models.services import SERVICE_GUIDE_ELEMENTS
-
-        rich = sorted(set(rich) | {key for key, _ in SERVICE_GUIDE_ELEMENTS if key in RICH_TEXT})
-    rendered = dict(
-        zip(
-            [(doc.pk, n) for n in rich],
-            render_many([getattr(page, n, "") or "" for n in rich], scope),
-            strict=True,
-        )
-    )
-    documents = _documents_for(entries, pages)
-    images = _images_for(entries, pages)
-    breadcrumbs = _breadcrumbs_for(entries, scope)
-    policies = _policy_links_for(entries, pages, scope)
-    for name in pending:
-        if name in RICH_TEXT:
-            item[name] = rendered.get((doc.pk, name), "")
-        elif name == "attachments":
-            blocks = page.attachments.raw_data if page.attachments else []
-            item[name] = [a for a in (_attachment(b, documents) for b in blocks) if a]
-        elif name == "breadcrumbs":
-            item[name] = breadcrumbs.get(doc.pk, [])
-        elif name == "photo":
-            item[name] = images.get(getattr(page, "photo_id", None))
-        elif name in ("replaced_by", "replaces"):
-            item[name] = policies.get((doc.pk, name))
-        elif name == "elements":
-            item[name] = _service_elements(page, doc.pk, rendered)
-        elif name == "is_open":
-            item[name] = (
-                bool(page.opens_on and page.closes_on) and page.opens_on <= _today() <= page.closes_on
-            )
-        elif name == "asked_at":
-            item[name] = iso(page.asked_at)
-        elif name in CHOICES:
-            value = getattr(page, name)
-            item[name] = {"value": value, "label": getattr(page, f"get_{name}_display")()} if value else None
-        elif name in DATES:
-            item[name] = iso(getattr(page, name))
-        else:
-            item[name] = getattr(page, name, None)
+    item = serialise([doc], scope, detail_field_names)[0]
     item["meta"]["preview"] = True
     item["meta"]["live"] = bool(page.live)
     if page.pk is None:
         item["meta"]["detail_url"] = None
     return item
-
-
-def _today():
-    from django.utils import timezone
-
-    return timezone.localdate()
 
 
 def preview_view(request):
