@@ -56,6 +56,8 @@ class Servers:
             "GOVPORTAL_API_MEDIA_BASE_URL": self.cms_url,
             "GOVPORTAL_ADMIN_BASE_URL": self.cms_url,
             "GOVPORTAL_PURGE_SECRET": PURGE_SECRET,
+            "GOVPORTAL_FRONTEND_URL": self.site_url,
+            "GOVPORTAL_FRONTEND_PURGE_URLS": self.site_url,
         }
         self.site_env = {
             **os.environ,
