@@ -277,22 +277,54 @@ def index_page(page_id):
         return
     page = base.specific
     doc = document_for(page)
-    grams = bigrams_of(doc.title) | bigrams_of(doc.search_text)
     fields = {
         f.attname: getattr(doc, f.attname) for f in PublicDocument._meta.concrete_fields if not f.primary_key
     }
     with transaction.atomic():
         if not PublicDocument.objects.filter(pk=page_id).update(**fields):
             doc.save(force_insert=True)
-        existing = set(SearchBigram.objects.filter(document_id=page_id).values_list("bigram", flat=True))
-        if existing - grams:
-            stale = SearchBigram.objects.filter(document_id=page_id, bigram__in=existing - grams)
-            stale._raw_delete(stale.db)
-        SearchBigram.objects.bulk_create(
-            [SearchBigram(document_id=page_id, bigram=g) for g in grams - existing], batch_size=500
-        )
+        _write_postings(doc, postings_of(doc))
         bump_version()
     _state.last_indexed = (page_id, page.live_revision_id, page.last_published_at)
+
+
+def postings_of(doc):
+    """bigram -> in_title, for a catalogue row."""
+    if not doc.is_item:
+        return {}  # search lists only items
+    in_title = bigrams_of(doc.title)
+    return {g: g in in_title for g in in_title | bigrams_of(doc.search_text)}
+
+
+def _posting(doc, bigram, in_title):
+    return SearchBigram(
+        document_id=doc.pk,
+        bigram=bigram,
+        in_title=in_title,
+        is_item=doc.is_item,
+        published=doc.first_published_at,
+    )
+
+
+def _write_postings(doc, wanted):
+    """Make the document's postings equal `wanted`, touching only the rows that differ."""
+    rows = SearchBigram.objects.filter(document_id=doc.pk)
+    existing = {}
+    stale_meta = False
+    for bigram, in_title, is_item, published in rows.values_list(
+        "bigram", "in_title", "is_item", "published"
+    ):
+        existing[bigram] = in_title
+        stale_meta = stale_meta or is_item != doc.is_item or published != doc.first_published_at
+    gone = [g for g, t in existing.items() if wanted.get(g) != t]
+    if gone:
+        stale = rows.filter(bigram__in=gone)
+        stale._raw_delete(stale.db)
+    if stale_meta:
+        rows.update(is_item=doc.is_item, published=doc.first_published_at)
+    SearchBigram.objects.bulk_create(
+        [_posting(doc, g, t) for g, t in wanted.items() if existing.get(g) != t], batch_size=500
+    )
 
 
 def remove_page(page_id):
@@ -337,10 +369,7 @@ def rebuild_index(stdout=None, on_progress=None, batch_size=500):
                     continue
                 doc = document_for(page, parent_id=parents.get(pk))
                 docs.append(doc)
-                grams.extend(
-                    SearchBigram(document_id=pk, bigram=g)
-                    for g in bigrams_of(doc.title) | bigrams_of(doc.search_text)
-                )
+                grams.extend(_posting(doc, g, t) for g, t in postings_of(doc).items())
             PublicDocument.objects.bulk_create(docs, batch_size=batch_size)
             SearchBigram.objects.bulk_create(grams, batch_size=2000)
             if on_progress:
@@ -442,7 +471,10 @@ def search_queryset(queryset, query):
     grams = set()
     for term in terms:
         grams |= bigrams_of(term) if len(term) > 1 else set()
-    if grams:
+    if len(grams) == 1:
+        candidates = SearchBigram.objects.filter(bigram=next(iter(grams))).values("document_id")
+        queryset = queryset.filter(pk__in=candidates)
+    elif grams:
         candidates = (
             SearchBigram.objects.filter(bigram__in=grams)
             .values("document_id")
@@ -453,12 +485,36 @@ def search_queryset(queryset, query):
         queryset = queryset.filter(pk__in=candidates)
     in_title = Q()
     for term in terms:
-        queryset = queryset.filter(Q(title__icontains=term) | Q(search_text__icontains=term))
+        # A two-character term is in a text exactly when its bigram is (both are word
+        # characters, so they stand in one run): the index alone decides. Other terms are
+        # checked on the text (a longer word's bigrams may stand apart; one character is not
+        # indexed as a bigram).
+        if len(term) != 2:
+            queryset = queryset.filter(Q(title__icontains=term) | Q(search_text__icontains=term))
         in_title &= Q(title__icontains=term)
     queryset = queryset.annotate(
         title_match=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField())
     )
     return queryset, terms
+
+
+def single_bigram(query):
+    """The bigram of a query whose every term is the same two-character word (the common
+    case: 预算, 低保, 救助), else None. Such a search is answered from the postings alone."""
+    terms = query_terms(query)
+    if terms and len(set(terms)) == 1 and len(terms[0]) == 2 and not _external_backend():
+        return terms[0]
+    return None
+
+
+def ranked_postings(bigram):
+    """Postings of public items containing `bigram`, title hits first, then newest: the same
+    order as search_queryset's ranking, read from one index range."""
+    return SearchBigram.objects.filter(bigram=bigram).order_by("-in_title", "-published", "-document_id")
+
+
+def _external_backend():
+    return getattr(settings, "GOVPORTAL_PUBLIC_SEARCH_BACKEND", "")
 
 
 def _external_search(queryset, query, terms):

@@ -24,6 +24,8 @@ class PublicScope:
     columns: dict  # id -> {"id", "title", "kind", "html_path"}
     column_departments: dict  # column id -> [department dicts]
     identity: SiteIdentity
+    # Every catalogue row is under the root and nothing is hidden: every row is public.
+    everything_public: bool = False
     extra: dict = field(default_factory=dict)  # per-version memo (site tree, used media)
 
     @property
@@ -33,6 +35,8 @@ class PublicScope:
 
     def documents(self):
         """Catalogue rows of every public page."""
+        if self.everything_public:
+            return PublicDocument.objects.all()
         queryset = PublicDocument.objects.filter(path__startswith=self.root_path)
         for prefix in self.hidden_prefixes:
             queryset = queryset.exclude(path__startswith=prefix)
@@ -90,7 +94,9 @@ def _build_scope(version, changed_at):
             "html_path": doc.html_path if doc else None,
         }
         column_departments[column.pk] = [departments[d.pk] for d in column.departments.all()]
+    outside_root = PublicDocument.objects.exclude(path__startswith=root_path).exists()
     return PublicScope(
+        everything_public=not prefixes and not outside_root,
         version=version,
         changed_at=changed_at,
         root_path=root_path,

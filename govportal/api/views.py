@@ -9,7 +9,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 from pages.models import BaseItemPage, PolicyPage, PublicDocument
-from pages.search import search_queryset, snippet
+from pages.search import ranked_postings, search_queryset, single_bigram, snippet
 
 from .responses import APIError, json_response, public_endpoint
 from .serializers import (
@@ -219,6 +219,11 @@ def pages_listing(request, scope):
 
     terms = None
     search = params.get("search", "")
+    bigram = single_bigram(search) if "search" in params else None
+    if bigram and scope.everything_public and not FILTER_PARAMS & set(params):
+        if "order" in params:
+            _order(params["order"])  # still validated
+        return _search_from_postings(params, scope, bigram, limit, offset)
     if "search" in params:
         queryset, terms = search_queryset(queryset, search)
         if not terms:
@@ -245,6 +250,29 @@ def pages_listing(request, scope):
                 "snippet": snippet(doc.title, texts.get(doc.pk, ""), terms),
                 "title_match": bool(doc.title_match),
             }
+    return json_response({"meta": {"total_count": total}, "items": items})
+
+
+FILTER_PARAMS = LISTING_PARAMS - {"search", "fields", "order", "limit", "offset", "format", "items_only"}
+
+
+def _search_from_postings(params, scope, bigram, limit, offset):
+    """A search for one two-character word with no other filter, on a site where every
+    catalogue row is public: count and page come from the postings index (title hits first,
+    then newest), then one lookup of the page's rows; same answer as the general path."""
+    postings = ranked_postings(bigram)
+    total = postings.count()
+    ranked = list(postings.values_list("document_id", "in_title")[offset : offset + limit])
+    rows = scope.documents().defer("media", "detail").in_bulk([pk for pk, _ in ranked])
+    docs = [rows[pk] for pk, _ in ranked if pk in rows]
+    items = serialise(docs, scope, fields_chooser(params, listing_field_names))
+    terms = [bigram]
+    title_match = dict(ranked)
+    for doc, item in zip(docs, items, strict=True):
+        item["search"] = {
+            "snippet": snippet(doc.title, doc.search_text, terms),
+            "title_match": title_match[doc.pk],
+        }
     return json_response({"meta": {"total_count": total}, "items": items})
 
 

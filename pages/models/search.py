@@ -41,6 +41,8 @@ class PublicDocument(models.Model):
         indexes = [
             models.Index(fields=["is_item", "-first_published_at"], name="pubdoc_item_recent"),
             models.Index(fields=["column_id", "-first_published_at"], name="pubdoc_column_recent"),
+            models.Index(fields=["type", "-first_published_at"], name="pubdoc_type_recent"),
+            models.Index(fields=["parent_id", "path"], name="pubdoc_parent_path"),
         ]
 
     def __str__(self):
@@ -48,14 +50,20 @@ class PublicDocument(models.Model):
 
 
 class SearchBigram(models.Model):
-    """A distinct character bigram (or a lone character) of a public page's title and text."""
+    """A distinct character bigram (or a lone character) of a public item page's title and text
+    (search lists only items, so index pages have none): a posting list per bigram. `is_item`, `in_title` and `published` copy the document's so that a
+    one-bigram search (any two-character word) is counted and ranked (title hits first, then
+    newest) from this index alone, without reading the documents."""
 
     document = models.ForeignKey(PublicDocument, on_delete=models.CASCADE, related_name="bigrams")
     bigram = models.CharField(max_length=2)
+    is_item = models.BooleanField(default=False)
+    in_title = models.BooleanField(default=False)
+    published = models.DateTimeField(null=True)  # the document's first_published_at
 
     class Meta:
         verbose_name = "检索二元组"
-        indexes = [models.Index(fields=["bigram", "document"], name="bigram_lookup")]
+        indexes = [models.Index(fields=["bigram", "in_title", "published", "document"], name="bigram_rank")]
 
     def __str__(self):
         return self.bigram
