@@ -122,3 +122,19 @@ def test_two_character_search_from_postings_equals_general_path(
     assert fast == general
     page = client.get(f"/api/v2/pages/?search={word}&limit=3&offset=2").json()
     assert page["items"] == general["items"][2:5]
+
+
+def test_postings_follow_edits_exactly(demo):
+    """index_page writes only the postings that changed; the result equals a fresh build."""
+    from pages.models import SearchBigram
+    from pages.search import postings_of
+
+    page = NewsPage.objects.live().first()
+    page.title = "预算执行情况的公告"
+    publish(page)
+    doc = PublicDocument.objects.get(pk=page.pk)
+    rows = SearchBigram.objects.filter(document_id=page.pk)
+    assert dict(rows.values_list("bigram", "in_title")) == postings_of(doc)
+    assert rows.count() == len(postings_of(doc)) and rows.filter(in_title=True).count() == 8
+    assert set(rows.values_list("published", flat=True)) == {doc.first_published_at}
+    assert not SearchBigram.objects.filter(document__is_item=False).exists()
