@@ -12,6 +12,7 @@ OpenSearch/Elasticsearch with a Chinese analyzer (docs/API.md, "Search at scale"
 """
 
 import html
+import logging
 import re
 import threading
 
@@ -35,6 +36,7 @@ DRAFT_ONLY_FIELDS = {
     "live_revision",
 }
 
+logger = logging.getLogger(__name__)
 _WORD = re.compile(r"\w+")
 SNIPPET_RADIUS = 40
 MAX_QUERY_TERMS = 8
@@ -228,10 +230,17 @@ def document_for(page, parent_id=_UNSET):
 
 
 def precompute_detail(page, doc):
-    """The detail JSON of the page, rendered now so that a detail request is one lookup."""
+    """The detail JSON of the page, rendered now so that a detail request is one lookup. A
+    failure (e.g. an image file missing for its rendition) must not block publishing: the row
+    then has no precomputed detail and the API renders it from the page per request."""
     from govportal.api.serializers import precompute_detail as build
 
-    return build(page, doc)
+    try:
+        with transaction.atomic():
+            return build(page, doc)
+    except Exception:
+        logger.exception("precomputing the public detail of page %s failed", page.pk)
+        return None
 
 
 def _parent_id(page):

@@ -127,3 +127,17 @@ def test_rebuild_public_index_command(demo):
     assert after == before
     live = Page.objects.filter(live=True, depth__gt=1).count()
     assert PublicDocument.objects.count() == live
+
+
+def test_a_failing_precompute_does_not_block_publishing(client, demo, monkeypatch):
+    from govportal.api import serializers
+
+    def broken(page, doc):
+        raise OSError("rendition file missing")
+
+    monkeypatch.setattr(serializers, "precompute_detail", broken)
+    page = NewsPage.objects.live().first()
+    page.title = "预计算失败也能发布"
+    publish(page)
+    assert PublicDocument.objects.get(pk=page.pk).detail is None
+    assert client.get(f"/api/v2/pages/{page.pk}/").json()["title"] == "预计算失败也能发布"
