@@ -43,6 +43,9 @@ class TTLCache:
         while len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)
 
+    def discard(self, key):
+        self._entries.pop(key, None)
+
     def purge(self):
         """Forget everything fresh: keep the entries as stale fallbacks only."""
         self._generation += 1

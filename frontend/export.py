@@ -58,6 +58,10 @@ class Exporter:
         self.progress = progress
         self.app = create_app(settings, transport=transport)
         self.portal = self.app.state.portal
+        # Every item read by plan() stays primed until its page is written (then dropped): an
+        # LRU bound here made large sites (> 20,000 items) fetch evicted items one by one again.
+        self.portal.api.cache.max_entries = 10**9
+        self.primed = {}
         self.report = ExportReport()
         self.previous = {}
         self.current = {}
@@ -137,6 +141,7 @@ class Exporter:
                 if "body" in item or "elements" in item:
                     # Rendering the item then needs no further API call for it.
                     self.portal.api.prime("pages/find/", {"html_path": path}, item)
+                    self.primed[path] = self.portal.api.cache_key("pages/find/", {"html_path": path})
                 paths.append(path)
         catalogue = await self.portal.api.get(
             "pages/", {"descendant_of": tree.home.get("id"), "date_from": "1990-01-01", "limit": 1}
@@ -158,6 +163,9 @@ class Exporter:
     async def export_page(self, client, path, semaphore):
         async with semaphore:
             content = await self.fetch(client, path)
+            primed = self.primed.pop(path, None)
+            if primed is not None:
+                self.portal.api.cache.discard(primed)
             if content is not None:
                 self.write(output_file(path), content)
                 for link in FILE_LINK.findall(content.decode("utf-8", "replace")):
