@@ -105,12 +105,14 @@ class Exporter:
 
     # -- discovery ------------------------------------------------------------------------
 
-    async def all_items(self, column_id):
-        """Every item of a column, with detail fields when the API gives them in listings."""
+    async def all_items(self, column_id, order):
+        """Every item of a column in the column page's order, with detail fields when the API
+        gives them in listings."""
         items, offset = [], 0
         while True:
             data = await self.portal.api.get(
-                "pages/", {"child_of": column_id, "limit": BATCH, "offset": offset, "fields": "*"}
+                "pages/",
+                {"child_of": column_id, "limit": BATCH, "offset": offset, "fields": "*", "order": order},
             )
             batch = data.get("items", [])
             items += batch
@@ -120,7 +122,7 @@ class Exporter:
 
     async def plan(self):
         """Every page path of the site, with listing pages computed from the API's counts."""
-        from .views import load_site
+        from .views import column_order, load_site
 
         tree = await load_site(self.portal)
         size = self.settings.page_size
@@ -129,11 +131,22 @@ class Exporter:
         for node in tree.by_path.values():
             if not node.is_column:
                 paths.append(node.path)
-        item_lists = await asyncio.gather(*(self.all_items(column.id) for column in columns))
+        orders = [column_order(column) for column in columns]
+        item_lists = await asyncio.gather(
+            *(self.all_items(column.id, order) for column, order in zip(columns, orders, strict=True))
+        )
         catalogue_total = 0
-        for column, items in zip(columns, item_lists, strict=True):
+        for column, order, items in zip(columns, orders, item_lists, strict=True):
             pages = max(1, -(-len(items) // size))
             paths += [listing_url(column.path, page) for page in range(1, pages + 1)]
+            # The column's listing pages are slices of what was just read: no API call each.
+            for page in range(1, pages + 1):
+                offset = (page - 1) * size
+                self.portal.api.prime(
+                    "pages/",
+                    {"child_of": column.id, "limit": size, "offset": offset, "order": order},
+                    {"meta": {"total_count": len(items)}, "items": items[offset : offset + size]},
+                )
             if column.kind in CATALOGUE_KINDS:
                 catalogue_total += len(items)
             for item in items:
@@ -146,8 +159,22 @@ class Exporter:
         catalogue = await self.portal.api.get(
             "pages/", {"descendant_of": tree.home.get("id"), "date_from": "1990-01-01", "limit": 1}
         )
-        pages = max(1, -(-catalogue["meta"].get("total_count", 0) // size))
+        total = catalogue["meta"].get("total_count", 0)
+        pages = max(1, -(-total // size))
         paths += [listing_url("/xxgk/", page) for page in range(1, pages + 1)]
+        # The catalogue lists every item, newest first (the API's default order): the same
+        # slices from the items already read, when they are indeed all of them.
+        everything = [item for items in item_lists for item in items]
+        if len(everything) == total:
+            everything.sort(key=lambda i: (i["meta"].get("first_published_at") or "", i["id"]), reverse=True)
+            for page in range(1, pages + 1):
+                offset = (page - 1) * size
+                params = {"descendant_of": tree.home.get("id"), "limit": size, "offset": offset}
+                self.portal.api.prime(
+                    "pages/",
+                    {**params, "date_from": "1990-01-01"},
+                    {"meta": {"total_count": total}, "items": everything[offset : offset + size]},
+                )
         return list(dict.fromkeys(paths))
 
     # -- rendering ------------------------------------------------------------------------

@@ -196,11 +196,16 @@ async def index_page(portal, request, tree, node):
     )
 
 
+def column_order(node):
+    """The order of a column's listing (the static export reproduces its pages)."""
+    return "path" if node.kind in {"leaders", "standing"} else "-first_published_at"
+
+
 async def column_page(portal, request, tree, node, page):
     params = dict(request.query_params)
     filters, filter_errors = read_filters(params, tree, node)
     size = portal.settings.page_size
-    order = "path" if node.kind in {"leaders", "standing"} else "-first_published_at"
+    order = column_order(node)
     data = await listing(
         portal, child_of=node.id, limit=size, offset=(page - 1) * size, order=order, **filters
     )

@@ -370,6 +370,8 @@ class FakeCMS:
                 {**i, "search": {"snippet": i["title"].replace(q, f"<mark>{q}</mark>"), "title_match": True}}
                 for i in items
             ]
+        # Like the API: newest first; ties by id, descending by default, ascending with an order.
+        items = sorted(items, key=lambda i: i["id"], reverse="order" not in params)
         items = sorted(items, key=lambda i: i["meta"]["first_published_at"], reverse=True)
         offset, limit = int(params.get("offset", 0)), int(params.get("limit", 20))
         page = [
