@@ -5,3 +5,7 @@ class AccountsConfig(AppConfig):
     name = "govportal.accounts"
     label = "accounts"
     verbose_name = "账号"
+
+    def ready(self):
+        # The CMS tells the public front end to drop its cache on every publication change.
+        import govportal.frontend_purge  # noqa: F401

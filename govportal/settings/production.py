@@ -8,3 +8,5 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Never run production with the shared development purge secret.
+GOVPORTAL_PURGE_SECRET = os.environ["GOVPORTAL_PURGE_SECRET"]
