@@ -1,5 +1,8 @@
 """The front end against the fake CMS API (tests/frontend/fake_api.py), in process."""
 
+import asyncio
+import concurrent.futures
+
 import httpx
 import pytest
 from starlette.testclient import TestClient
@@ -35,3 +38,10 @@ def site(cms, settings):
     app = create_app(settings, transport=transport)
     with TestClient(app, base_url="http://testserver", follow_redirects=False) as client:
         yield client
+
+
+def run_async(coroutine):
+    """asyncio.run in a fresh thread: the browser tests' Playwright keeps a loop running in
+    the main thread when both suites run in one process."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -2,7 +2,6 @@
 API calls, reading preferences, the question form, static assets and the static export."""
 
 import asyncio
-import concurrent.futures
 import gzip
 import time
 
@@ -15,16 +14,8 @@ from frontend.cache import TTLCache, Unavailable
 from frontend.config import Settings
 from frontend.export import export_site
 
-from .conftest import PURGE_SECRET
+from .conftest import PURGE_SECRET, run_async
 from .fake_api import create_fake_api
-
-
-def run_async(coroutine):
-    """asyncio.run in a fresh thread: the browser tests' Playwright keeps a loop running in
-    the main thread when both suites run in one process."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
 
 # -- the CMS down or slow ------------------------------------------------------------------
 

@@ -1,8 +1,6 @@
 """The static export renders column and catalogue listing pages from the items it has already
 read (no API call per listing page): they must be exactly the pages the site serves."""
 
-import asyncio
-
 import httpx
 from starlette.testclient import TestClient
 
@@ -10,6 +8,7 @@ from frontend.app import create_app
 from frontend.config import Settings
 from frontend.export import export_site
 
+from .conftest import run_async
 from .fake_api import create_fake_api, item
 
 
@@ -19,7 +18,7 @@ def test_exported_listings_equal_the_served_ones(tmp_path, cms, settings):
         cms.items.append(item(5, "pages.NewsPage", f"同一天发布的动态第{n}条", 3, source=""))
     transport = httpx.ASGITransport(app=create_fake_api(cms))
     export_settings = Settings(**{**settings.__dict__, "static_export": True, "cache_ttl": 3600})
-    report = asyncio.run(export_site(tmp_path, progress=False, settings=export_settings, transport=transport))
+    report = run_async(export_site(tmp_path, progress=False, settings=export_settings, transport=transport))
     assert not report.failed
     calls = list(cms.calls)
     assert not [c for c in calls if "offset=20&" in c and "limit=20" in c], "listing pages fetched one by one"
