@@ -10,6 +10,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageLogEntry
 
 from .chain import ChainClearance, DirectorReviewTask
+from .confidentiality import latest_review_for
 from .review import rounds_of
 from .templatetags.chain_tags import TASK_STATUS
 
@@ -127,10 +128,6 @@ def build(page):
 
 
 def _confidentiality_review(page):
-    try:
-        from .confidentiality import latest_review_for
-    except ImportError:
-        return None
     return latest_review_for(page)
 
 

@@ -16,6 +16,7 @@ from pages.models import ColumnPage
 
 from . import approval_form as approval_form_module
 from .chain import ChainError, ChainTaskState, Delegation, format_waiting, waiting_since
+from .deadlines import deadline_for
 from .forms import SendBackForm
 from .review import (
     can_view_item,
@@ -36,12 +37,8 @@ def deny(request, message):
 
 def _deadline(page):
     try:
-        from .deadlines import deadline_for
-    except ImportError:  # the calendar module may not be installed yet
-        return None
-    try:
         return deadline_for(page)
-    except Exception:  # noqa: BLE001 — a missing date must not break the queue
+    except Exception:  # noqa: BLE001 — an item without a usable date must not break a listing
         return None
 
 
