@@ -12,8 +12,11 @@ import argparse
 import http.client
 import os
 import random
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -51,7 +54,66 @@ def start(port, settings, **extra_env):
     raise SystemExit(f"server on {port} did not start")
 
 
+# wrk (Debian package `wrk`, C, event loop) drives the load when installed: it uses a fraction of
+# a core, so the server gets the CPU. Each request picks a random URL from the scenario's list.
+WRK_SCRIPT = """
+local urls = {}
+for line in io.lines(os.getenv("WRK_URLS")) do urls[#urls + 1] = line end
+local counter = 0
+function setup(thread) counter = counter + 1; thread:set("seed", counter) end
+function init(args) math.randomseed(seed * 7919 + os.time()) end
+function request() return wrk.format("GET", urls[math.random(#urls)]) end
+"""
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
 def load(port, urls, seconds, concurrency=8):
+    if shutil.which("wrk"):
+        return load_wrk(port, urls, seconds, concurrency)
+    return load_threads(port, urls, seconds, concurrency)
+
+
+def load_wrk(port, urls, seconds, concurrency):
+    with tempfile.TemporaryDirectory() as tmp:
+        script, url_file = Path(tmp, "rotate.lua"), Path(tmp, "urls.txt")
+        script.write_text(WRK_SCRIPT)
+        url_file.write_text("\n".join(urls) + "\n")
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t",
+                "2",
+                "-c",
+                str(concurrency),
+                "-d",
+                f"{max(1, round(seconds))}s",
+                "--latency",
+                "-s",
+                str(script),
+                f"http://127.0.0.1:{port}",
+            ],
+            env=dict(os.environ, WRK_URLS=str(url_file)),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    def latency(label):
+        value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)\b", out).groups()
+        return float(value) * UNITS[unit]
+
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": latency("50%"),
+        "p99": latency("99%"),
+        "errors": (int(non_2xx.group(1)) if non_2xx else 0)
+        + (sum(int(n) for n in socket_errors.groups()) if socket_errors else 0),
+    }
+
+
+def load_threads(port, urls, seconds, concurrency):
     latencies, errors, stop = [], [0], time.monotonic() + seconds
     lock = threading.Lock()
 

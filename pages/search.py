@@ -11,15 +11,17 @@ dictionary segmenter (jieba) misses words it splits differently from the query (
 OpenSearch/Elasticsearch with a Chinese analyzer (docs/API.md, "Search at scale").
 """
 
+import datetime
 import html
 import logging
 import re
 import threading
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 
 from pages.models.search import PublicDocument, PublicIndexState, SearchBigram
@@ -269,9 +271,23 @@ def bump_version():
         PublicIndexState.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
 
 
+_STATE_SQL = f"SELECT version, changed_at FROM {PublicIndexState._meta.db_table} WHERE id = 1"
+
+
 def current_state():
-    state = PublicIndexState.objects.filter(pk=1).values_list("version", "changed_at").first()
-    return state or (0, None)
+    """(version, changed_at) of the public content. Read on every API request, so one plain
+    SQL statement rather than a compiled ORM query (a tenth of the cost)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_STATE_SQL)
+        row = cursor.fetchone()
+    if row is None:
+        return (0, None)
+    version, changed_at = row
+    if isinstance(changed_at, str):  # SQLite hands back the stored text
+        changed_at = parse_datetime(changed_at)
+    if changed_at is not None and timezone.is_naive(changed_at):
+        changed_at = timezone.make_aware(changed_at, datetime.UTC)
+    return (version, changed_at)
 
 
 def index_page(page_id):
@@ -480,31 +496,38 @@ def search_queryset(queryset, query):
     grams = set()
     for term in terms:
         grams |= bigrams_of(term) if len(term) > 1 else set()
-    if len(grams) == 1:
-        candidates = SearchBigram.objects.filter(bigram=next(iter(grams))).values("document_id")
-        queryset = queryset.filter(pk__in=candidates)
-    elif grams:
-        candidates = (
-            SearchBigram.objects.filter(bigram__in=grams)
-            .values("document_id")
-            .annotate(n=Count("bigram"))
-            .filter(n=len(grams))
-            .values("document_id")
-        )
-        queryset = queryset.filter(pk__in=candidates)
+    driver = rarest_bigram(grams)
+    if driver:
+        # Candidates: the documents of one index range (the rarest bigram); every other term
+        # is checked on the text. Cheaper than intersecting every bigram's postings, which
+        # groups all of them (three times slower for a four-character word at 100,000 items).
+        queryset = queryset.filter(pk__in=SearchBigram.objects.filter(bigram=driver).values("document_id"))
     in_title = Q()
     for term in terms:
         # A two-character term is in a text exactly when its bigram is (both are word
-        # characters, so they stand in one run): the index alone decides. Other terms are
-        # checked on the text (a longer word's bigrams may stand apart; one character is not
-        # indexed as a bigram).
-        if len(term) != 2:
+        # characters, so they stand in one run): the index alone decides the driver's term.
+        # Other terms are checked on the text (a longer word's bigrams may stand apart; one
+        # character is not indexed as a bigram).
+        if term != driver:
             queryset = queryset.filter(Q(title__icontains=term) | Q(search_text__icontains=term))
         in_title &= Q(title__icontains=term)
     queryset = queryset.annotate(
         title_match=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField())
     )
     return queryset, terms
+
+
+def rarest_bigram(grams):
+    """The bigram with the fewest postings (one index-only count per bigram), or None."""
+    if len(grams) <= 1:
+        return next(iter(grams), None)
+    counts = dict(
+        SearchBigram.objects.filter(bigram__in=grams)
+        .values("bigram")
+        .annotate(n=Count("*"))
+        .values_list("bigram", "n")
+    )
+    return min(sorted(grams), key=lambda g: counts.get(g, 0))
 
 
 def single_bigram(query):

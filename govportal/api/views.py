@@ -2,6 +2,7 @@
 catalogue; details add the specific page. Every parameter is validated: 400, never 500."""
 
 import datetime
+from array import array
 
 from django.db.models import F
 from django.http import HttpResponseRedirect
@@ -9,7 +10,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 from pages.models import BaseItemPage, PolicyPage, PublicDocument
-from pages.search import ranked_postings, search_queryset, single_bigram, snippet
+from pages.search import query_terms, ranked_postings, search_queryset, single_bigram, snippet
 
 from .responses import APIError, json_response, public_endpoint
 from .serializers import (
@@ -225,10 +226,10 @@ def pages_listing(request, scope):
             _order(params["order"])  # still validated
         return _search_from_postings(params, scope, bigram, limit, offset)
     if "search" in params:
-        queryset, terms = search_queryset(queryset, search)
+        terms = query_terms(search)
         if not terms:
             raise APIError("参数 search 不能为空，且应包含文字或数字。")
-        queryset, items_only = queryset.order_by("-title_match", "-first_published_at", "-page_id"), True
+        items_only = True
         if "order" in params:
             _order(params["order"])  # still validated
     else:
@@ -237,20 +238,48 @@ def pages_listing(request, scope):
     if items_only:
         queryset = queryset.filter(is_item=True)
 
-    total = queryset.count()
-    docs = list(queryset[offset : offset + limit])
     chooser = fields_chooser(params, listing_field_names)
+    if terms is None:
+        total = _memo_count(scope, params, queryset)
+        docs = _page_of(queryset, offset, limit)
+        return json_response({"meta": {"total_count": total}, "items": serialise(docs, scope, chooser)})
+    ranked, title_hits = _memo_ranked(scope, params, lambda: _ranked_search(queryset, search))
+    page_ids = list(ranked[offset : offset + limit])
+    rows = PublicDocument.objects.defer("media", "detail").in_bulk(page_ids)
+    docs = [rows[pk] for pk in page_ids if pk in rows]
     items = serialise(docs, scope, chooser)
-    if terms is not None and docs:
-        texts = dict(
-            PublicDocument.objects.filter(pk__in=[d.pk for d in docs]).values_list("pk", "search_text")
-        )
-        for doc, item in zip(docs, items, strict=True):
-            item["search"] = {
-                "snippet": snippet(doc.title, texts.get(doc.pk, ""), terms),
-                "title_match": bool(doc.title_match),
-            }
-    return json_response({"meta": {"total_count": total}, "items": items})
+    title_match = {pk for pk in page_ids[: max(0, title_hits - offset)]}
+    for doc, item in zip(docs, items, strict=True):
+        item["search"] = {
+            "snippet": snippet(doc.title, doc.search_text, terms),
+            "title_match": doc.pk in title_match,
+        }
+    return json_response({"meta": {"total_count": len(ranked)}, "items": items})
+
+
+RANKED_MEMO_IDS = 2_000_000  # ids kept per process across memoised searches (8 bytes each)
+
+
+def _ranked_search(queryset, search):
+    queryset, _ = search_queryset(queryset, search)
+    return queryset.order_by("-title_match", "-first_published_at", "-page_id")
+
+
+def _memo_ranked(scope, params, build):
+    """Every hit of a search, ranked (title hits first, then newest), as an array of ids and
+    the number of title hits, memoised per content version: a long word is checked against
+    the text of every candidate once, and each further page of the same search is a slice."""
+    memo = scope.extra.setdefault("ranked", {})
+    key = _filter_key(params)
+    if key not in memo:
+        ids, title_hits = array("q"), 0
+        for pk, in_title in build().values_list("page_id", "title_match").iterator(chunk_size=5000):
+            ids.append(pk)
+            title_hits += bool(in_title)
+        if sum(len(v[0]) for v in memo.values()) + len(ids) > RANKED_MEMO_IDS:
+            memo.clear()
+        memo[key] = (ids, title_hits)
+    return memo[key]
 
 
 FILTER_PARAMS = LISTING_PARAMS - {"search", "fields", "order", "limit", "offset", "format", "items_only"}
@@ -276,11 +305,53 @@ def _search_from_postings(params, scope, bigram, limit, offset):
     return json_response({"meta": {"total_count": total}, "items": items})
 
 
+# Parameters that do not change which rows a listing has (only their order or shape).
+NOT_FILTERS = {"limit", "offset", "fields", "order", "format"}
+COUNT_MEMO_ENTRIES = 2000
+
+
+def _filter_key(params):
+    return tuple(sorted((k, v) for k, v in params.items() if k not in NOT_FILTERS))
+
+
+def _memo_count(scope, params, queryset):
+    """The row count of a filtered listing, memoised per content version: paging through a
+    column asks the same count again with every offset."""
+    counts = scope.extra.setdefault("counts", {})
+    key = _filter_key(params)
+    if key not in counts:
+        if len(counts) >= COUNT_MEMO_ENTRIES:
+            counts.clear()
+        counts[key] = queryset.count()
+    return counts[key]
+
+
+def _page_of(queryset, offset, limit):
+    """One page of rows in two steps: the ids from the ordering index alone (a deep offset then
+    skips index entries, not wide rows), then the rows of those ids."""
+    ids = list(queryset.values_list("page_id", flat=True)[offset : offset + limit])
+    rows = PublicDocument.objects.defer("search_text", "media", "detail").in_bulk(ids)
+    return [rows[pk] for pk in ids if pk in rows]
+
+
 def _public_page_doc_or_400(scope, page_id, name):
+    path = _index_page_paths(scope).get(page_id)
+    if path is not None:
+        return PublicDocument(page_id=page_id, path=path)
     doc = scope.documents().filter(pk=page_id).only("page_id", "path").first()
     if doc is None:
         raise APIError(f"参数 {name} 指向的页面不存在或未公开。")
     return doc
+
+
+def _index_page_paths(scope):
+    """page id -> path of every public index page (home, categories, sections, columns): the
+    usual parents in child_of/descendant_of, memoised per content version."""
+    if "index_paths" not in scope.extra:
+        scope.extra["index_paths"] = dict(
+            scope.documents().filter(is_item=False).values_list("page_id", "path")
+        )
+    return scope.extra["index_paths"]
 
 
 def _order(value, default_recent=True):
