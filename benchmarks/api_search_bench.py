@@ -56,7 +56,10 @@ def main():
             assert response.status_code == 200
         times.sort()
         p90 = times[int(len(times) * 0.9)]
-        print(f"{query:14} {hits:7d} {cold:9.1f} {statistics.median(times):8.1f} {p90:8.1f} {times[-1]:8.1f}", flush=True)
+        print(
+            f"{query:14} {hits:7d} {cold:9.1f} {statistics.median(times):8.1f} {p90:8.1f} {times[-1]:8.1f}",
+            flush=True,
+        )
     print(f"load average after: {os.getloadavg()}")
 
 

@@ -59,7 +59,9 @@ def test_memoised_counts_and_search_hits_follow_a_publish(client, demo, monkeypa
     monkeypatch.setattr(responses.response_cache, "max_entries", 0)
     column = demo.columns["gongzuo-dongtai"]
     listing = f"/api/v2/pages/?child_of={column.pk}&limit=1"
-    search = "/api/v2/pages/?search=%E6%A1%A3%E6%A1%88%E6%95%B4%E7%90%86%E5%B7%A5%E4%BD%9C&limit=1"  # 档案整理工作
+    search = (
+        "/api/v2/pages/?search=%E6%A1%A3%E6%A1%88%E6%95%B4%E7%90%86%E5%B7%A5%E4%BD%9C&limit=1"  # 档案整理工作
+    )
     before = client.get(listing).json()["meta"]["total_count"]
     assert client.get(search).json()["meta"]["total_count"] == 0
     page = NewsPage(
