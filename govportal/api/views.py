@@ -17,6 +17,7 @@ from .serializers import (
     ALL_FIELDS,
     IMAGE_RENDITION,
     TYPE_LABELS,
+    catalogue_rows,
     detail_field_names,
     document_object,
     image_object,
@@ -245,7 +246,9 @@ def pages_listing(request, scope):
         return json_response({"meta": {"total_count": total}, "items": serialise(docs, scope, chooser)})
     ranked, title_hits = _memo_ranked(scope, params, lambda: _ranked_search(queryset, search))
     page_ids = list(ranked[offset : offset + limit])
-    rows = PublicDocument.objects.defer("media", "detail").in_bulk(page_ids)
+    rows = {
+        row.pk: row for row in catalogue_rows(PublicDocument.objects.filter(pk__in=page_ids), search=True)
+    }
     docs = [rows[pk] for pk in page_ids if pk in rows]
     items = serialise(docs, scope, chooser)
     title_match = {pk for pk in page_ids[: max(0, title_hits - offset)]}
@@ -292,7 +295,10 @@ def _search_from_postings(params, scope, bigram, limit, offset):
     postings = ranked_postings(bigram)
     total = postings.count()
     ranked = list(postings.values_list("document_id", "in_title")[offset : offset + limit])
-    rows = scope.documents().defer("media", "detail").in_bulk([pk for pk, _ in ranked])
+    rows = {
+        row.pk: row
+        for row in catalogue_rows(scope.documents().filter(pk__in=[pk for pk, _ in ranked]), search=True)
+    }
     docs = [rows[pk] for pk, _ in ranked if pk in rows]
     items = serialise(docs, scope, fields_chooser(params, listing_field_names))
     terms = [bigram]
@@ -327,11 +333,11 @@ def _memo_count(scope, params, queryset):
 
 
 def _page_of(queryset, offset, limit):
-    """One page of rows in two steps: the ids from the ordering index alone (a deep offset then
-    skips index entries, not wide rows), then the rows of those ids."""
-    ids = list(queryset.values_list("page_id", flat=True)[offset : offset + limit])
-    rows = PublicDocument.objects.defer("search_text", "media", "detail").in_bulk(ids)
-    return [rows[pk] for pk in ids if pk in rows]
+    """One page of rows in one statement: the ids come from the ordering index alone (a deep
+    offset skips index entries, not wide rows), then only those rows are read."""
+    page_ids = queryset.values("page_id")[offset : offset + limit]
+    rows = PublicDocument.objects.filter(page_id__in=page_ids).order_by(*queryset.query.order_by)
+    return catalogue_rows(rows)
 
 
 def _public_page_doc_or_400(scope, page_id, name):
