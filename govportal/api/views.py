@@ -293,7 +293,7 @@ def _search_from_postings(params, scope, bigram, limit, offset):
     catalogue row is public: count and page come from the postings index (title hits first,
     then newest), then one lookup of the page's rows; same answer as the general path."""
     postings = ranked_postings(bigram)
-    total = postings.count()
+    total = _memo_count(scope, params, postings)
     ranked = list(postings.values_list("document_id", "in_title")[offset : offset + limit])
     rows = {
         row.pk: row
