@@ -19,7 +19,7 @@ import threading
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
@@ -517,17 +517,16 @@ def search_queryset(queryset, query):
     return queryset, terms
 
 
+RAREST_COUNT_CAP = 5000
+
+
 def rarest_bigram(grams):
-    """The bigram with the fewest postings (one index-only count per bigram), or None."""
+    """The bigram with the fewest postings, or None. Counts are capped (an index-only count
+    that stops at RAREST_COUNT_CAP entries): past that, which bigram drives matters little."""
     if len(grams) <= 1:
         return next(iter(grams), None)
-    counts = dict(
-        SearchBigram.objects.filter(bigram__in=grams)
-        .values("bigram")
-        .annotate(n=Count("*"))
-        .values_list("bigram", "n")
-    )
-    return min(sorted(grams), key=lambda g: counts.get(g, 0))
+    counts = {g: SearchBigram.objects.filter(bigram=g)[:RAREST_COUNT_CAP].count() for g in sorted(grams)}
+    return min(sorted(grams), key=counts.__getitem__)
 
 
 def single_bigram(query):

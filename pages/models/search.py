@@ -44,7 +44,9 @@ class PublicDocument(models.Model):
         # plain filters, so those columns need no index of their own.
         indexes = [
             models.Index(fields=["is_item", "-first_published_at", "-page_id"], name="pubdoc_item_recent"),
-            models.Index(fields=["column_id", "-first_published_at", "-page_id"], name="pubdoc_column_recent"),
+            models.Index(
+                fields=["column_id", "-first_published_at", "-page_id"], name="pubdoc_column_recent"
+            ),
             models.Index(fields=["type", "-first_published_at", "-page_id"], name="pubdoc_type_recent"),
             models.Index(
                 fields=["department_id", "-first_published_at", "-page_id"], name="pubdoc_department_recent"
