@@ -96,7 +96,7 @@ class CatalogueRow:
     """A catalogue row as plain attributes: listings read 20 rows per request, and building
     model instances for them cost more than the rest of the request together."""
 
-    __slots__ = (*ROW_COLUMNS, "search_text")
+    __slots__ = (*ROW_COLUMNS, "search_text", "detail")
 
     def __init__(self, values, names):
         for name, value in zip(names, values, strict=True):
@@ -107,12 +107,47 @@ class CatalogueRow:
         return self.page_id
 
     def get_deferred_fields(self):
-        return {"detail"}
+        return set() if hasattr(self, "detail") else {"detail"}
 
 
 def catalogue_rows(queryset, search=False):
     names = ROW_COLUMNS + (("search_text",) if search else ())
     return [CatalogueRow(values, names) for values in queryset.values_list(*names)]
+
+
+class PrecompiledRowQuery:
+    """A fixed query on the catalogue, compiled to SQL once per process and run with new
+    parameters: a detail request is then a plain statement (compiling the ORM query cost
+    as much as running it)."""
+
+    def __init__(self, queryset, names):
+        self.names = names
+        self.compiler = queryset.values_list(*names).query.get_compiler(queryset.db)
+        self.sql, _ = self.compiler.as_sql()
+        self.converters = self.compiler.get_converters([column for column, _, _ in self.compiler.select])
+
+    def rows(self, params):
+        from django.db import connections
+
+        with connections[self.compiler.using].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        return [CatalogueRow(values, self.names) for values in rows]
+
+
+_detail_query = None
+
+
+def detail_row(page_id):
+    """The catalogue row of one page with its precomputed detail (no scope check: callers use
+    it only when every catalogue row is public), or None."""
+    global _detail_query
+    if _detail_query is None:
+        _detail_query = PrecompiledRowQuery(PublicDocument.objects.filter(pk=0), (*ROW_COLUMNS, "detail"))
+    rows = _detail_query.rows([page_id])
+    return rows[0] if rows else None
 
 
 def iso(value):

@@ -19,6 +19,7 @@ from .serializers import (
     TYPE_LABELS,
     catalogue_rows,
     detail_field_names,
+    detail_row,
     document_object,
     image_object,
     listing_field_names,
@@ -161,7 +162,10 @@ def fields_chooser(params, default_for):
 
 
 def _public_page_doc(scope, page_id):
-    doc = scope.documents().filter(pk=page_id).defer("search_text", "media").first()
+    if scope.everything_public:
+        doc = detail_row(page_id)
+    else:
+        doc = scope.documents().filter(pk=page_id).defer("search_text", "media").first()
     if doc is None:
         raise APIError("页面不存在或未公开。", status=404)
     return doc
