@@ -3,8 +3,8 @@
     DATABASE_URL=... .venv/bin/python manage.py seed_demo --items 20000
     DATABASE_URL=... .venv/bin/python benchmarks/api_bench.py --seconds 10
 
-Starts three gunicorn servers (2 workers x 4 threads each, or BENCH_WORKERS x BENCH_THREADS;
-127.0.0.1 only): stock v2, GovPortal, and GovPortal with its response cache off (DEBUG off on
+Starts three gunicorn servers (4 sync workers each, as README "Running in production"
+recommends, or BENCH_WORKERS x BENCH_THREADS; 127.0.0.1 only): stock v2, GovPortal, and GovPortal with its response cache off (DEBUG off on
 all three). Drives each scenario with 8 concurrent keep-alive connections over a rotating set
 of URLs (different offsets, columns and ids, so a response cache alone cannot carry the
 result): with wrk (Debian package) when installed, else with Python client threads (which cap
@@ -38,9 +38,9 @@ def start(port, settings, **extra_env):
         "-b",
         f"127.0.0.1:{port}",
         "-w",
-        os.environ.get("BENCH_WORKERS", "2"),
+        os.environ.get("BENCH_WORKERS", "4"),
         "--threads",
-        os.environ.get("BENCH_THREADS", "4"),
+        os.environ.get("BENCH_THREADS", "1"),
         "--log-level",
         "warning",
     ]
