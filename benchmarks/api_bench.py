@@ -1,15 +1,16 @@
 """Load test: stock Wagtail API v2 and GovPortal's API side by side on the same database.
 
     DATABASE_URL=... .venv/bin/python manage.py seed_demo --items 20000
-    DATABASE_URL=... .venv/bin/python benchmarks/api_bench.py --seconds 10
+    DATABASE_URL=... .venv/bin/python benchmarks/api_bench.py --seconds 5 --rounds 3
 
 Starts three gunicorn servers (4 sync workers each, as README "Running in production"
-recommends, or BENCH_WORKERS x BENCH_THREADS; 127.0.0.1 only): stock v2, GovPortal, and GovPortal with its response cache off (DEBUG off on
-all three). Drives each scenario with 8 concurrent keep-alive connections over a rotating set
-of URLs (different offsets, columns and ids, so a response cache alone cannot carry the
-result): with wrk (Debian package) when installed, else with Python client threads (which cap
-near 1,100 req/s on two cores). Each side is warmed up on the scenario's URLs for 2 s first,
-so the table shows the steady state; it prints req/s, p50, p99, errors and the speed-up."""
+recommends, or BENCH_WORKERS x BENCH_THREADS; 127.0.0.1 only): stock v2, GovPortal, and
+GovPortal with its response cache off (DEBUG off on all three). Drives each scenario with 8
+concurrent connections over a rotating set of URLs (different offsets, columns and ids, so a
+response cache alone cannot carry the result): with wrk (Debian package) when installed, else
+with Python client threads (which cap near 1,100 req/s on two cores). Each side is warmed up
+on the scenario's URLs for 2 s first, so the table shows the steady state; sides alternate in
+each of the rounds and the median round is printed: req/s, p50, p99, errors, speed-up."""
 
 import argparse
 import http.client
