@@ -242,3 +242,24 @@ def test_items_only(client, demo):
     schema = client.get("/api/v2/schema/").json()
     names = [p["name"] for p in schema["paths"]["/pages/"]["get"]["parameters"]]
     assert "items_only" in names
+
+
+def test_listing_page_is_one_statement_and_counts_are_memoised(
+    client, demo, django_assert_num_queries, monkeypatch
+):
+    """With the response cache off: the version, the count (once per filter and content
+    version) and one statement for the page of rows, at any offset and page size."""
+    from govportal.api import responses
+
+    monkeypatch.setattr(responses.response_cache, "max_entries", 0)
+    client.get(f"/api/v2/pages/?child_of={demo.columns['tongzhi-gonggao'].pk}")  # builds the scope
+    column = demo.columns["gongzuo-dongtai"].pk
+    with django_assert_num_queries(3):
+        first = client.get(f"/api/v2/pages/?child_of={column}&limit=2").json()
+    with django_assert_num_queries(2):
+        second = client.get(f"/api/v2/pages/?child_of={column}&limit=100&offset=2").json()
+    assert (
+        first["meta"]["total_count"]
+        == second["meta"]["total_count"]
+        == len(first["items"]) + len(second["items"])
+    )
