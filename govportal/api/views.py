@@ -250,10 +250,7 @@ def pages_listing(request, scope):
         return json_response({"meta": {"total_count": total}, "items": serialise(docs, scope, chooser)})
     ranked, title_hits = _memo_ranked(scope, params, lambda: _ranked_search(queryset, search))
     page_ids = list(ranked[offset : offset + limit])
-    rows = {
-        row.pk: row for row in catalogue_rows(PublicDocument.objects.filter(pk__in=page_ids), search=True)
-    }
-    docs = [rows[pk] for pk in page_ids if pk in rows]
+    docs = _rows_in_order(PublicDocument.objects.all(), page_ids)
     items = serialise(docs, scope, chooser)
     title_match = {pk for pk in page_ids[: max(0, title_hits - offset)]}
     for doc, item in zip(docs, items, strict=True):
@@ -265,6 +262,12 @@ def pages_listing(request, scope):
 
 
 RANKED_MEMO_IDS = 2_000_000  # ids kept per process across memoised searches (8 bytes each)
+
+
+def _rows_in_order(queryset, ids):
+    """The catalogue rows (with their search text) of `ids`, in that order."""
+    rows = {row.pk: row for row in catalogue_rows(queryset.filter(pk__in=ids), search=True)}
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 def _ranked_search(queryset, search):
@@ -300,11 +303,7 @@ def _search_from_postings(params, scope, bigram, limit, offset):
     postings = ranked_postings(bigram)
     total = _memo_count(scope, params, postings)
     ranked = list(postings.values_list("document_id", "in_title")[offset : offset + limit])
-    rows = {
-        row.pk: row
-        for row in catalogue_rows(scope.documents().filter(pk__in=[pk for pk, _ in ranked]), search=True)
-    }
-    docs = [rows[pk] for pk, _ in ranked if pk in rows]
+    docs = _rows_in_order(scope.documents(), [pk for pk, _ in ranked])
     items = serialise(docs, scope, fields_chooser(params, listing_field_names))
     terms = [bigram]
     title_match = dict(ranked)
