@@ -74,22 +74,24 @@ class ResponseCache:
     def put(self, version, key, entry):
         if self.max_entries <= 0:
             return
-        cost = len(entry[1]) + len(key) + 200  # body, URL and the tuple's own overhead
         with self.lock:
             if version != self.version:
                 self._reset(version)
             old = self.entries.pop(key, None)
             if old is not None:
-                self.size -= len(old[1]) + len(key) + 200
+                self.size -= _cost(key, old)
             self.entries[key] = entry
-            self.size += cost
+            self.size += _cost(key, entry)
             while self.entries and (len(self.entries) > self.max_entries or self.size > self.max_bytes):
-                old_key, old_entry = self.entries.popitem(last=False)
-                self.size -= len(old_entry[1]) + len(old_key) + 200
+                self.size -= _cost(*self.entries.popitem(last=False))
 
     def clear(self):
         with self.lock:
             self._reset(None)
+
+
+def _cost(key, entry):
+    return len(entry[1]) + len(key) + 200  # body, URL and the tuple's own overhead
 
 
 response_cache = ResponseCache()
