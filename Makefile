@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate seed cms frontend lint chromium clean
+.PHONY: run test install migrate seed cms frontend lint chromium clean periodic
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,9 +25,16 @@ seed: migrate
 run: seed
 	$(PY) manage.py collectstatic --noinput -v0
 	@echo "CMS 后台: http://127.0.0.1:8000/admin/   公众网站: http://127.0.0.1:8080/"
+	@echo "停止：按 Ctrl+C（同时停止后台、公众网站和定时任务）"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(PY) -m frontend --host 127.0.0.1 --port 8080 & \
+	$(MAKE) -s periodic & \
 	$(PY) manage.py runserver 127.0.0.1:8000 --noreload
+
+# Wagtail's scheduled publishing (定时发布/到期下线) once a minute; production uses cron or a
+# systemd timer instead (README).
+periodic:
+	@while true; do $(PY) manage.py publish_scheduled >/dev/null; sleep 60; done
 
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)

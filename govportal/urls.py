@@ -6,11 +6,15 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from govportal.accounts.views import password_change
 from govportal.api.router import api_router
+from govportal.views import not_found
 
 urlpatterns = [
     # Outside Wagtail's admin URLs so that an account without admin access (e.g. one just
     # created with no group yet) can still change its password at first login.
     path("admin/password/", password_change, name="accounts_password_change"),
+    # Wagtail's deliberate-exception route (a 500 on purpose, for testing error pages) is not
+    # something a production admin should answer.
+    path("admin/failwhale/", not_found),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),

@@ -13,6 +13,7 @@ from .chain import ChainClearance, DirectorReviewTask
 from .confidentiality import latest_review_for
 from .review import rounds_of
 from .templatetags.chain_tags import TASK_STATUS
+from .withdrawal import Withdrawal
 
 # Fields of the base Page and internal ones that are not part of an item's content.
 _SKIP = {
@@ -124,6 +125,7 @@ def build(page):
         "compare_url": compare_url,
         "printed_at": timezone.localtime(),
         "review": _confidentiality_review(page),
+        "withdrawals": list(Withdrawal.objects.filter(page=page).select_related("withdrawn_by")),
     }
 
 
@@ -207,6 +209,9 @@ def render_pdf(context):
                 f"{_fmt(publication.timestamp)}，发布版本 #{publication.revision_id or ''}"
             )
         )
+    for withdrawal in context.get("withdrawals", []):
+        who = withdrawal.withdrawn_by.display_name if withdrawal.withdrawn_by else ""
+        story.append(p(f"已撤回：{who}，{_fmt(withdrawal.withdrawn_at)}，理由：{withdrawal.reason}"))
     story.append(Spacer(1, 4 * mm))
     story.append(p(f"打印时间：{_fmt(context['printed_at'])}"))
     doc.build(story)

@@ -9,10 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
-from wagtail.models import Revision, Task, TaskState, WorkflowState
+from wagtail.log_actions import log
+from wagtail.models import Page, Revision, Task, TaskState, WorkflowState
 from wagtail.signals import task_submitted
 
 from govportal.accounts.roles import OPERATORS_GROUP
+
+from .changes import changes_between, words_changed
+from .confidentiality import open_findings
 
 
 class ChainError(PermissionDenied):
@@ -40,9 +44,25 @@ class ChainRouting(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="局长", on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField("确定时间", auto_now_add=True)
+    # Approvals of steps from `restart_step` on count only if given after `restarted_at`: a
+    # changed resubmission restarts at step 1, a change of words at step 5 at step 4.
+    restart_step = models.PositiveSmallIntegerField("重新审批起始环节", default=1)
+    restarted_at = models.DateTimeField("重新审批时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "审批路径"
+
+    def restart_from(self, step):
+        self.restart_step = step
+        self.restarted_at = timezone.now()
+        self.save(update_fields=["restart_step", "restarted_at"])
+
+    def approval_counts(self, step_number, task_state):
+        return (
+            self.restarted_at is None
+            or step_number < self.restart_step
+            or (task_state.finished_at is not None and task_state.finished_at >= self.restarted_at)
+        )
 
     def __str__(self):
         return f"{self.department} → {self.supervising_leader} → {self.ideology_leader} → {self.director}"
@@ -150,6 +170,68 @@ class Delegation(models.Model):
             raise ValidationError({"ends_on": "结束日期不能早于开始日期。"})
         if self.principal_id and self.principal_id == self.delegate_id:
             raise ValidationError({"delegate": "不能委托给本人。"})
+        if self.delegate_id:
+            problem = cannot_act_reason(self.delegate)
+            if problem:
+                raise ValidationError({"delegate": problem})
+
+
+def can_act_in_admin(user):
+    """Active and allowed into the admin: someone who can actually open a review screen."""
+    return user.is_active and user.has_perm("wagtailadmin.access_admin")
+
+
+def cannot_act_reason(user):
+    """Why this account cannot be made responsible for a step (a Chinese message), or None."""
+    if not user.is_active:
+        return f"{user.display_name} 的账号已停用，不能承担审批。"
+    if not user.has_perm("wagtailadmin.access_admin"):
+        return f"{user.display_name} 没有后台访问权限，不能承担审批。"
+    return None
+
+
+def _owner_id(workflow_state):
+    return Page.objects.filter(pk=workflow_state.object_id).values_list("owner_id", flat=True).first()
+
+
+def contributors(task_state, for_step=None):
+    """Ids of everyone who wrote what a step reviews: the item's author, the submitter and whoever
+    saved a revision since the item was last published, up to the revision under review. They
+    never act on a step of it (谁审查谁负责). At step 5 the operators' own typesetting during
+    step 5 is their duty there, not authorship (a change of the words goes back to step 4)."""
+    workflow_state = task_state.workflow_state
+    ids = {workflow_state.requested_by_id, _owner_id(workflow_state)}
+    revisions = Revision.objects.filter(
+        base_content_type_id=workflow_state.base_content_type_id, object_id=workflow_state.object_id
+    )
+    if task_state.revision_id:
+        revisions = revisions.filter(pk__lte=task_state.revision_id)
+    last_published = (
+        ChainClearance.objects.filter(
+            revision__base_content_type_id=workflow_state.base_content_type_id,
+            revision__object_id=workflow_state.object_id,
+            used_at__isnull=False,
+        )
+        .order_by("-used_at")
+        .values_list("revision_id", flat=True)
+        .first()
+    )
+    if last_published:
+        revisions = revisions.filter(pk__gt=last_published)
+    if for_step == 5:
+        for started, finished in _publish_step_windows(workflow_state):
+            revisions = revisions.exclude(created_at__gte=started, created_at__lte=finished or timezone.now())
+    ids.update(revisions.exclude(user_id=None).values_list("user_id", flat=True))
+    ids.discard(None)
+    return ids
+
+
+def _publish_step_windows(workflow_state):
+    return ChainTaskState.objects.filter(
+        workflow_state__base_content_type_id=workflow_state.base_content_type_id,
+        workflow_state__object_id=workflow_state.object_id,
+        task_id__in=OfficePublishTask.objects.values("pk"),
+    ).values_list("started_at", "finished_at")
 
 
 def principals_delegating_to(user, day=None):
@@ -163,8 +245,9 @@ def principals_delegating_to(user, day=None):
 
 
 class ChainClearance(models.Model):
-    """The revision an operator published at the end of the chain. Publishing any other
-    revision of an item is refused (see moderation.guards)."""
+    """The revision an operator approved at the end of the chain. It clears that revision for
+    one publication: publishing any other revision, or this one again after a withdrawal, is
+    refused (see moderation.guards)."""
 
     revision = models.OneToOneField(Revision, on_delete=models.CASCADE, related_name="chain_clearance")
     workflow_state = models.ForeignKey(WorkflowState, on_delete=models.CASCADE, related_name="+")
@@ -172,6 +255,7 @@ class ChainClearance(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     cleared_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField("发布时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "发布许可"
@@ -195,6 +279,18 @@ class ChainTask(Task):
 
     def start(self, workflow_state, user=None):
         routing = ChainRouting.for_workflow_state(workflow_state)
+        if self._resumed_with_changes(workflow_state):
+            # Changed content is reviewed again from the first step by everyone (先审查后公开).
+            routing.restart_from(1)
+            log(
+                instance=workflow_state.content_object.specific,
+                action="govportal.restart_changed",
+                user=user,
+                data={"from_step": self.name},
+            )
+        due = self._step_due(workflow_state, routing)
+        if due.pk != self.pk:
+            return due.start(workflow_state, user)
         task_state = ChainTaskState(workflow_state=workflow_state, task=self)
         task_state.status = TaskState.STATUS_IN_PROGRESS
         task_state.revision = workflow_state.content_object.get_latest_revision()
@@ -203,19 +299,55 @@ class ChainTask(Task):
         task_submitted.send(sender=ChainTaskState, instance=task_state, user=user)
         return task_state
 
+    def _resumed_with_changes(self, workflow_state):
+        """Whether the author resubmits after this step sent the item back, with other content."""
+        last = workflow_state.task_states.order_by("-pk").first()
+        if last is None or last.task_id != self.pk or last.status != TaskState.STATUS_REJECTED:
+            return False
+        page = workflow_state.content_object.specific
+        return bool(changes_between(page, last.revision, page.get_latest_revision()))
+
+    def _step_due(self, workflow_state, routing):
+        """The earliest step up to this one without an approval that counts: steps run strictly
+        in order, whatever Wagtail's own bookkeeping would skip."""
+        approved = ChainTaskState.objects.filter(
+            workflow_state=workflow_state, status=TaskState.STATUS_APPROVED
+        ).select_related("task")
+        for task in workflow_state.workflow.tasks.filter(active=True):
+            step = task.specific
+            if step.pk == self.pk:
+                return self
+            if not any(
+                state.task_id == step.pk and routing.approval_counts(step.step_number, state)
+                for state in approved
+            ):
+                return step
+        return self
+
     # Who may act ---------------------------------------------------------------------------
 
     def acting_capacity(self, task_state, user, day=None):
         """(may act, the approver acted for when through a delegation)."""
         if not user.is_authenticated or not user.is_active:
             return False, None
-        approvers = task_state.approvers.all()
+        authors = contributors(task_state, for_step=self.step_number)
+        if user.pk in authors:
+            return False, None
+        approvers = task_state.approvers.exclude(pk__in=authors)
         if approvers.filter(pk=user.pk).exists():
             return True, None
         principal = principals_delegating_to(user, day).filter(pk__in=approvers).first()
         return (principal is not None), principal
 
     def refusal_message(self, task_state, user):
+        if user.is_authenticated:
+            workflow_state = task_state.workflow_state
+            if user.pk in (workflow_state.requested_by_id, _owner_id(workflow_state)):
+                return "您是该稿件的作者，不能审批本稿件。"
+            if user.pk in contributors(task_state, for_step=self.step_number):
+                return (
+                    "您修改过该稿件的待审内容，不能审批本稿件（谁审查谁负责，审批人不能审批自己写的内容）。"
+                )
         names = "、".join(u.display_name for u in task_state.approvers.all()) or "（未指定）"
         return f"该稿件正在“{self.name}”环节，您不是此环节的审批人（审批人：{names}）。"
 
@@ -255,9 +387,7 @@ class ChainTask(Task):
                 self._record_actor(task_state, principal, kwargs)
                 task_state.reject(user=user, comment=comment)
             elif action_name == "approve":
-                self.before_approve(task_state, user, kwargs)
-                self._record_actor(task_state, principal, kwargs)
-                task_state.approve(user=user, comment=comment or "同意")
+                self.approve(task_state, user, principal, comment or "同意", kwargs)
             else:
                 raise ChainError("未知的审批操作。")
         # Wagtail's action view redirects to what on_action returns; None means "the default".
@@ -283,6 +413,11 @@ class ChainTask(Task):
             task_state.confidentiality_confirmed = True
         task_state.save(update_fields=["acting_for", "confidentiality_confirmed"])
 
+    def approve(self, task_state, user, principal, comment, kwargs):
+        self.before_approve(task_state, user, kwargs)
+        self._record_actor(task_state, principal, kwargs)
+        task_state.approve(user=user, comment=comment)
+
     def before_approve(self, task_state, user, kwargs):
         """Step-specific checks before approval (the head's confidentiality confirmation)."""
 
@@ -304,10 +439,11 @@ class ChainTask(Task):
         if not user.is_authenticated:
             return TaskState.objects.none()
         principals = principals_delegating_to(user)
-        ids = ChainTaskState.objects.filter(task=self, status=TaskState.STATUS_IN_PROGRESS).filter(
+        candidates = ChainTaskState.objects.filter(task=self, status=TaskState.STATUS_IN_PROGRESS).filter(
             Q(approvers=user) | Q(approvers__in=principals)
         )
-        return TaskState.objects.filter(pk__in=ids.values("pk"))
+        ids = [state.pk for state in candidates.distinct() if self.acting_capacity(state, user)[0]]
+        return TaskState.objects.filter(pk__in=ids)
 
 
 class DepartmentHeadTask(ChainTask):
@@ -404,12 +540,58 @@ class OfficePublishTask(ChainTask):
         # Only the operators of this step may edit: layout, column and category.
         return not self.user_can_access_editor(obj, user)
 
-    def before_approve(self, task_state, user, kwargs):
-        page = task_state.workflow_state.content_object
+    def approve(self, task_state, user, principal, comment, kwargs):
+        workflow_state = task_state.workflow_state
+        self._require_every_step(workflow_state)
+        page = workflow_state.content_object.specific
         revision = page.get_latest_revision()
+        # The operators' own changes are scanned like the author's before anything goes public.
+        findings = open_findings(revision.as_object())
+        if findings:
+            raise ChainError(
+                f"自动检查发现 {len(findings)} 处可能涉密或未脱敏的内容，不能发布："
+                + "；".join(str(f) for f in findings[:10])
+            )
+        changes = changes_between(page, task_state.revision, revision)
+        if words_changed(changes):
+            self._back_to_director(task_state, user, changes)
+            return
         ChainClearance.objects.get_or_create(
-            revision=revision,
-            defaults={"workflow_state": task_state.workflow_state, "cleared_by": user},
+            revision=revision, defaults={"workflow_state": workflow_state, "cleared_by": user}
+        )
+        self._record_actor(task_state, principal, kwargs)
+        task_state.approve(user=user, comment=comment)
+
+    def _require_every_step(self, workflow_state):
+        """Clear nothing unless each of the four leadership steps approved this submission —
+        whatever the workflow's settings say (a step disabled or removed shortens nothing)."""
+        routing = ChainRouting.for_workflow_state(workflow_state)
+        approved = ChainTaskState.objects.filter(
+            workflow_state=workflow_state, status=TaskState.STATUS_APPROVED
+        ).select_related("task")
+        missing = [
+            step._meta.verbose_name
+            for step in CHAIN_TASK_TYPES[:-1]
+            if not any(
+                isinstance(state.task.specific, step) and routing.approval_counts(step.step_number, state)
+                for state in approved
+            )
+        ]
+        if missing:
+            raise ChainError(f"审批流程不完整，缺少：{'、'.join(missing)}，不能发布。")
+
+    def _back_to_director(self, task_state, user, changes):
+        """A change of the words at step 5 is the Director's to approve (局长终审) first."""
+        labels = "、".join(change.label for change in changes if change.words_changed)
+        workflow_state = task_state.workflow_state
+        ChainRouting.for_workflow_state(workflow_state).restart_from(DirectorReviewTask.step_number)
+        # Cancelling moves the workflow on; the strict step order then starts 局长终审 again.
+        task_state.cancel(user=user, comment=f"发布前修改了文字（{labels}），退回局长终审。")
+        log(
+            instance=workflow_state.content_object.specific,
+            action="govportal.back_to_director",
+            user=user,
+            data={"fields": labels},
         )
 
     @classmethod

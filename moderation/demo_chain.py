@@ -3,11 +3,15 @@
 from django.test.utils import override_settings
 from wagtail.models import WorkflowState
 
+from govportal.accounts.roles import OPERATORS_GROUP
+
 from .chain import ChainTaskState
 
 
 def author_for(department):
-    return department.staff.order_by("pk").first() or department.heads.order_by("pk").first()
+    """A drafter who is not also an approver of a step (nobody approves their own work)."""
+    drafters = department.staff.exclude(groups__name=OPERATORS_GROUP).order_by("pk")
+    return drafters.first() or department.heads.order_by("pk").first()
 
 
 def submit(page, author):

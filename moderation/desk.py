@@ -28,7 +28,7 @@ class SubmissionRecord(models.Model):
         IN_REVIEW = "in_review", "审批中"
         RETURNED = "returned", "退回修改"
         PUBLISHED = "published", "已发布"
-        UNPUBLISHED = "unpublished", "已撤下"
+        UNPUBLISHED = "unpublished", "已撤回"  # withdrawn: still counted for when it was published
 
     page = models.OneToOneField(Page, on_delete=models.CASCADE, related_name="submission_record")
     department = models.ForeignKey("moderation.Department", on_delete=models.CASCADE, related_name="+")
@@ -113,7 +113,8 @@ def record_return(sender, instance, user=None, **kwargs):
 
 @receiver(page_published)
 def record_publication(sender, instance, revision=None, **kwargs):
-    if getattr(instance, "department_id", None) is None:
+    # Wagtail also sends page_published when it only schedules a revision: not published yet.
+    if getattr(instance, "department_id", None) is None or not instance.live:
         return
     from .deadlines import timeliness
 

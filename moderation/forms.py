@@ -20,7 +20,16 @@ class DepartmentForm(WagtailAdminModelForm):
         heads = self.cleaned_data.get("heads")
         if not heads:
             raise forms.ValidationError("部门至少要有一名负责人。")
+        inactive = [user.display_name for user in heads if not user.is_active]
+        if inactive:
+            raise forms.ValidationError(f"账号已停用，不能担任部门负责人：{'、'.join(inactive)}。")
         return heads
+
+    def clean_supervising_leader(self):
+        leader = self.cleaned_data.get("supervising_leader")
+        if leader is not None and not leader.is_active:
+            raise forms.ValidationError(f"{leader.display_name} 的账号已停用，不能担任分管领导。")
+        return leader
 
     def clean(self):
         cleaned = super().clean()

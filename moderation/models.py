@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -113,6 +114,15 @@ class BureauLeadership(BaseGenericSetting):
     class Meta:
         verbose_name = "局领导分工"
 
+    def clean(self):
+        for field in ("director", "ideology_leader"):
+            user = getattr(self, field)
+            if user is not None and not user.is_active:
+                raise ValidationError({field: f"{user.display_name} 的账号已停用，不能担任此审批角色。"})
+
+    def leader_ids(self):
+        return {pk for pk in (self.director_id, self.ideology_leader_id) if pk}
+
 
 class WorkdayCalendarYear(models.Model):
     """A year whose official holiday schedule (国务院办公厅通知) has been loaded."""
@@ -165,3 +175,4 @@ from .chain import (  # noqa: E402, F401
 from .confidentiality import ConfidentialityReview, FindingDismissal  # noqa: E402, F401
 from .desk import SubmissionRecord  # noqa: E402, F401
 from .notifications import AdminNotification  # noqa: E402, F401
+from .withdrawal import Withdrawal  # noqa: E402, F401

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -10,18 +11,31 @@ from wagtail.models import Page, TaskState, WorkflowState
 
 from govportal.accounts.roles import department_ids, is_administrator, is_site_manager
 
-from .chain import ChainError, ChainRouting, ChainTaskState, principals_delegating_to
+from .chain import (
+    ChainError,
+    ChainRouting,
+    ChainTaskState,
+    cannot_act_reason,
+    contributors,
+    principals_delegating_to,
+)
 
 
 def queue_for(user):
-    """Task states in progress that `user` may act on (as approver or delegate), oldest first."""
+    """Task states in progress that `user` may act on (as approver or delegate), oldest first;
+    never the user's own work (the task's acting rules decide)."""
     principals = principals_delegating_to(user)
-    return (
+    candidates = (
         ChainTaskState.objects.filter(status=TaskState.STATUS_IN_PROGRESS)
         .filter(Q(approvers=user) | Q(approvers__in=principals))
         .filter(workflow_state__status=WorkflowState.STATUS_IN_PROGRESS)
-        .select_related("task", "workflow_state", "workflow_state__requested_by", "revision")
+        .select_related("task", "workflow_state")
         .distinct()
+    )
+    ids = [state.pk for state in candidates if state.task.specific.acting_capacity(state, user)[0]]
+    return (
+        ChainTaskState.objects.filter(pk__in=ids)
+        .select_related("task", "workflow_state", "workflow_state__requested_by", "revision")
         .order_by("started_at")
     )
 
@@ -69,6 +83,64 @@ def rounds_of(page):
     return rounds
 
 
+def why_stalled(task_state):
+    """Why nobody can act on an in-progress step (a Chinese sentence), or None if someone can."""
+    authors = contributors(task_state, for_step=task_state.task.specific.step_number)
+    reasons = []
+    for approver in task_state.approvers.all():
+        problem = cannot_act_reason(approver)
+        if problem is None and approver.pk in authors:
+            problem = f"{approver.display_name} 是该稿件的作者或修改过待审内容"
+        if problem is None:
+            return None
+        delegate = (
+            get_user_model()
+            .objects.filter(
+                delegations_received__principal=approver,
+                delegations_received__starts_on__lte=timezone.localdate(),
+                delegations_received__ends_on__gte=timezone.localdate(),
+            )
+            .exclude(pk__in=authors)
+            .first()
+        )
+        if delegate is not None and cannot_act_reason(delegate) is None:
+            return None
+        reasons.append(problem.rstrip("。"))
+    return "；".join(reasons) or "未指定审批人"
+
+
+def stalled_steps():
+    """Steps in progress that wait on people who cannot act, for the administrator's dashboard."""
+    states = (
+        ChainTaskState.objects.filter(
+            status=TaskState.STATUS_IN_PROGRESS, workflow_state__status=WorkflowState.STATUS_IN_PROGRESS
+        )
+        .select_related("task", "workflow_state")
+        .prefetch_related("approvers")
+        .order_by("started_at")
+    )
+    return [(state, reason) for state in states if (reason := why_stalled(state))]
+
+
+def previous_approval(task_state):
+    """The same step's last approval of this item before this run (an earlier round), whose
+    revision the approver compares with what is before them now."""
+    workflow_state = task_state.workflow_state
+    return (
+        ChainTaskState.objects.filter(
+            workflow_state__base_content_type_id=workflow_state.base_content_type_id,
+            workflow_state__object_id=workflow_state.object_id,
+            task_id=task_state.task_id,
+            status=TaskState.STATUS_APPROVED,
+            pk__lt=task_state.pk,
+        )
+        .exclude(revision=None)
+        .select_related("revision", "finished_by")
+        .order_by("-pk")
+        .first()
+    )
+
+
 def perform(task_state, user, action, data):
     """Approve or send back through the task itself (all checks live there)."""
     task = task_state.task.specific
@@ -85,6 +157,15 @@ def reassign(task_state, administrator, approvers, reason):
     task_state = ChainTaskState.objects.select_for_update().get(pk=task_state.pk)
     if task_state.status != TaskState.STATUS_IN_PROGRESS:
         raise ChainError("该环节已办结，无需重新指定。")
+    if not approvers:
+        raise ChainError("请至少指定一名审批人。")
+    authors = contributors(task_state, for_step=task_state.task.specific.step_number)
+    for approver in approvers:
+        problem = cannot_act_reason(approver)
+        if problem:
+            raise ChainError(problem)
+        if approver.pk in authors:
+            raise ChainError(f"{approver.display_name} 是该稿件的作者或修改过待审内容，不能审批本稿件。")
     before = [u.username for u in task_state.approvers.all()]
     task_state.approvers.set(approvers)
     routing = ChainRouting.objects.filter(workflow_state=task_state.workflow_state).first()

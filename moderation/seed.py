@@ -24,13 +24,14 @@ DEMO_ACCOUNTS = [
     ("head_shiwu", "郑", "海涛", None),
     ("staff_shiwu", "梁", "嘉怡", None),
     ("head_office", "何", "振宇", None),
+    ("staff_office", "罗", "文静", None),
     ("operator", "谭", "敏", OPERATORS_GROUP),
     ("admin", "系统", "管理员", ADMINISTRATORS_GROUP),
 ]
 
 # name, kind, head, staff, supervising leader, is general office
 DEMO_DEPARTMENTS = [
-    ("办公室", Department.Kind.SECTION, "head_office", ["operator"], "deputy_b", True),
+    ("办公室", Department.Kind.SECTION, "head_office", ["staff_office", "operator"], "deputy_b", True),
     ("社会救助股", Department.Kind.SECTION, "head_jiuzhu", ["staff_jiuzhu"], "deputy_a", False),
     ("养老服务股", Department.Kind.SECTION, "head_yanglao", ["staff_yanglao"], "deputy_a", False),
     ("社会事务股", Department.Kind.SECTION, "head_shiwu", ["staff_shiwu"], "deputy_b", False),
@@ -77,7 +78,8 @@ def seed_organisation(stdout=None):
                 sort_order=order * 10,
             )
             department.heads.set([users[head]])
-            department.staff.set([users[s] for s in staff])
+        # Members added to the demo later (staff_office) join an existing department too.
+        department.staff.add(*[users[s] for s in staff])
         departments[name] = department
     leadership = BureauLeadership.load()
     if leadership.director_id is None or leadership.ideology_leader_id is None:

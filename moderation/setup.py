@@ -104,3 +104,16 @@ def remove_department_group(group):
     page permissions on the columns it fed."""
     if group is not None and group.name.startswith(DEPARTMENT_GROUP_PREFIX):
         group.delete()
+
+
+def sync_leaders_group():
+    """The 局领导 group is exactly the people who hold a leader's step: every department's
+    supervising leader, the ideology leader and the Director. Naming someone gives them the
+    admin access their steps need; taking the role away removes it."""
+    from .models import BureauLeadership, Department
+
+    leaders, _ = Group.objects.get_or_create(name=LEADERS_GROUP)
+    ids = set(Department.objects.values_list("supervising_leader_id", flat=True))
+    ids |= BureauLeadership.load().leader_ids()
+    leaders.user_set.set(list(ids))
+    return leaders

@@ -3,13 +3,19 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
-from .models import Department
-from .setup import ensure_department_group, ensure_role_groups, sync_department_members
+from .models import BureauLeadership, Department
+from .setup import ensure_department_group, ensure_role_groups, sync_department_members, sync_leaders_group
 
 
 @receiver(post_save, sender=Department)
 def department_saved(sender, instance, **kwargs):
     ensure_department_group(instance)
+    sync_leaders_group()
+
+
+@receiver(post_save, sender=BureauLeadership)
+def leadership_saved(sender, instance, **kwargs):
+    sync_leaders_group()
 
 
 @receiver(m2m_changed, sender=Department.heads.through)
@@ -42,3 +48,4 @@ def department_deleted(sender, instance, **kwargs):
     # The department's group would otherwise keep admin access and its column permissions.
     if instance.group_id:
         Group.objects.filter(pk=instance.group_id).delete()
+    sync_leaders_group()

@@ -15,7 +15,9 @@ from govportal.accounts.roles import LEADERS_GROUP, department_ids, is_administr
 from pages.models import ColumnPage
 
 from . import approval_form as approval_form_module
+from . import withdrawal
 from .chain import ChainError, ChainTaskState, Delegation, format_waiting, waiting_since
+from .changes import changes_between
 from .deadlines import deadline_for
 from .forms import SendBackForm
 from .review import (
@@ -23,6 +25,7 @@ from .review import (
     item_for,
     items_of,
     perform,
+    previous_approval,
     queue_for,
     reassign,
     rounds_of,
@@ -103,7 +106,17 @@ def review_detail(request, task_state_id):
 
 def _review_context(task_state, page, may_act, approve_form, send_back_form):
     revision_object = task_state.revision.as_object() if task_state.revision_id else page
+    earlier = previous_approval(task_state)
     return {
+        "earlier_approval": earlier,
+        "changes_since_earlier": changes_between(page, earlier.revision, task_state.revision)
+        if earlier
+        else [],
+        "step_five_changes": (
+            changes_between(page, task_state.revision, page.get_latest_revision())
+            if task_state.task.specific.publishes
+            else []
+        ),
         "task_state": task_state,
         "page": page,
         "item": revision_object,
@@ -364,3 +377,120 @@ def mark_notifications_read(request):
             read_at=timezone.now()
         )
     return redirect("wagtailadmin_home")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="理由", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "请填写理由。"}
+    )
+
+
+def _record_action_view(request, page_id, *, action, verb, template_title, explain):
+    """The administrator's withdraw or purge of an item, with a reason (GET shows the form)."""
+    page = get_object_or_404(Page, pk=page_id).specific
+    if not hasattr(page, "department_id"):
+        return deny(request, "只能撤回或清除信息稿件。")
+    if not is_administrator(request.user):
+        return deny(request, f"只有管理员可以{verb}已发布的信息。")
+    form = ReasonForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                action(page, request.user, form.cleaned_data["reason"])
+            except ChainError as error:
+                form.add_error(None, str(error))
+                status = 403
+            else:
+                messages.success(request, f"已{verb}：{page.title}（审批记录已保留）")
+                return (
+                    redirect("moderation_approval_form", page.pk)
+                    if verb == "撤回"
+                    else redirect("wagtailadmin_home")
+                )
+    return TemplateResponse(
+        request,
+        "moderation/record_action.html",
+        {"form": form, "page": page, "title": template_title, "verb": verb, "explain": explain},
+        status=status,
+    )
+
+
+def withdraw_view(request, page_id):
+    """撤回: take a published item off the public site with a reason; every record stays."""
+    return _record_action_view(
+        request,
+        page_id,
+        action=withdrawal.withdraw,
+        verb="撤回",
+        template_title="撤回已发布信息",
+        explain="撤回后公众网站不再显示该信息；其历史版本、各环节审批意见、审批单和统计记录均予保留。",
+    )
+
+
+def purge_view(request, page_id):
+    """清除: delete an item for good, only after the retention period, with a reason."""
+    return _record_action_view(
+        request,
+        page_id,
+        action=withdrawal.purge,
+        verb="清除",
+        template_title="清除信息及其记录",
+        explain=f"审批记录保存期限为 {withdrawal.retention_years()} 年；期满后方可清除，清除操作将记入日志。",
+    )
+
+
+class StaffForm(forms.Form):
+    add = forms.ModelChoiceField(
+        label="添加工作人员",
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label="（选择账号）",
+    )
+    remove = forms.ModelChoiceField(label="移除", queryset=get_user_model().objects.none(), required=False)
+
+    def __init__(self, department, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = department.members().values("pk")
+        self.fields["add"].queryset = (
+            get_user_model().objects.filter(is_active=True).exclude(pk__in=members).order_by("last_name")
+        )
+        self.fields["remove"].queryset = department.staff.all()
+
+
+def department_staff(request):
+    """本部门人员: a head (直接责任人) names who drafts for their own department, nothing beyond it."""
+    from .models import Department
+
+    departments = list(Department.objects.filter(heads=request.user))
+    if not departments:
+        return deny(request, "只有部门负责人可以管理本部门的工作人员。")
+    status = 200
+    if request.method == "POST":
+        # Never trust the id in the form: the department must be one the user heads.
+        department = next((d for d in departments if str(d.pk) == request.POST.get("department")), None)
+        if department is None:
+            return deny(request, "您不是该部门的负责人，不能管理其人员。")
+        form = StaffForm(department, request.POST)
+        if form.is_valid() and (form.cleaned_data["add"] or form.cleaned_data["remove"]):
+            added, removed = form.cleaned_data["add"], form.cleaned_data["remove"]
+            if added:
+                department.staff.add(added)
+            if removed:
+                department.staff.remove(removed)
+            log(
+                instance=department,
+                action="govportal.staff_change",
+                user=request.user,
+                data={
+                    "added": getattr(added, "username", None),
+                    "removed": getattr(removed, "username", None),
+                },
+            )
+            messages.success(request, "已更新本部门工作人员。")
+            return redirect("moderation_department_staff")
+        status = 400
+        messages.error(request, "请选择要添加或移除的账号。")
+    rows = [(department, StaffForm(department)) for department in departments]
+    return TemplateResponse(request, "moderation/department_staff.html", {"rows": rows}, status=status)

@@ -2,21 +2,20 @@ from django.contrib import messages
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from wagtail import hooks
+from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
-from wagtail.log_actions import log
 
 from govportal.accounts.roles import is_administrator
-from pages.publishing import publish_refusal
 
 from . import (
     calendar_hooks,  # noqa: F401
     views,
 )
 from .notifications import AdminNotification
-from .review import queue_for
+from .review import item_for, queue_for, stalled_steps
 from .viewsets import ORGANISATION_MENU_HOOK, OrganisationGroup
 
 LOG_ACTIONS = {
@@ -24,6 +23,11 @@ LOG_ACTIONS = {
     "govportal.reassign": "重新指定审批人",
     "govportal.unpublish_reason": "取消发布（含理由）",
     "govportal.delete_reason": "删除（含理由）",
+    "govportal.withdraw": "撤回（含理由）",
+    "govportal.staff_change": "调整部门工作人员",
+    "govportal.restart_changed": "修改后重新提交，从部门初审重新审批",
+    "govportal.back_to_director": "发布前修改文字，退回局长终审",
+    "govportal.purge": "清除（保存期满，含理由）",
     "govportal.confidentiality_review": "保密审查",
     "govportal.scan_dismissal": "排除误报",
 }
@@ -45,6 +49,9 @@ def register_review_urls():
         path("review/delegations/", views.delegations, name="moderation_delegations"),
         path("review/scan/<int:page_id>/", views.scan_findings, name="moderation_scan"),
         path("desk/", views.submission_desk, name="moderation_desk"),
+        path("withdraw/<int:page_id>/", views.withdraw_view, name="moderation_withdraw"),
+        path("review/department/", views.department_staff, name="moderation_department_staff"),
+        path("withdraw/<int:page_id>/purge/", views.purge_view, name="moderation_purge"),
         path("notifications/read/", views.mark_notifications_read, name="moderation_notifications_read"),
     ]
 
@@ -74,6 +81,16 @@ def queue_menu_item():
 @hooks.register("register_admin_menu_item")
 def my_items_menu_item():
     return MenuItem("我的稿件", reverse("moderation_my_items"), icon_name="doc-full-inverse", order=60)
+
+
+class HeadsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.headed_departments.exists()
+
+
+@hooks.register("register_admin_menu_item")
+def department_staff_menu_item():
+    return HeadsMenuItem("本部门人员", reverse("moderation_department_staff"), icon_name="group", order=65)
 
 
 @hooks.register("register_admin_menu_item")
@@ -158,9 +175,45 @@ class NotificationsPanel(Component):
         )
 
 
+class StalledStepsPanel(Component):
+    """The administrator sees every step that waits on someone who cannot act."""
+
+    order = 40
+
+    def __init__(self, request):
+        self.request = request
+
+    def render_html(self, parent_context=None):
+        stalled = stalled_steps()
+        if not stalled:
+            return ""
+        rows = format_html_join(
+            "",
+            '<li><a href="{}">{}</a>（{}）：{}。<a href="{}">重新指定审批人</a></li>',
+            (
+                (
+                    reverse("moderation_review", args=[state.pk]),
+                    item_for(state).title,
+                    state.task.name,
+                    reason,
+                    reverse("moderation_reassign", args=[state.pk]),
+                )
+                for state, reason in stalled
+            ),
+        )
+        return format_html(
+            '<section class="panel summary nice-padding" aria-labelledby="gp-stalled">'
+            '<h2 id="gp-stalled">无人可办理的审批环节（{} 个）</h2><ul>{}</ul></section>',
+            len(stalled),
+            rows,
+        )
+
+
 @hooks.register("construct_homepage_panels")
 def add_notifications_panel(request, panels):
     panels.insert(0, NotificationsPanel(request))
+    if is_administrator(request.user):
+        panels.insert(0, StalledStepsPanel(request))
 
 
 # ---- No bypass: publishing, copying, unpublishing and deleting -------------------------------
@@ -168,17 +221,6 @@ def add_notifications_panel(request, panels):
 
 def _is_item(page):
     return hasattr(page.specific_deferred if hasattr(page, "specific_deferred") else page, "department_id")
-
-
-@hooks.register("before_edit_page")
-def refuse_direct_publish_on_edit(request, page):
-    if request.method == "POST" and "action-publish" in request.POST and _is_item(page):
-        messages.error(
-            request,
-            "信息须经审批流程（部门初审、分管领导、意识形态复核、局长终审）后由办公室发布，不能直接发布。请使用“提交审批”。",
-        )
-        return redirect("wagtailadmin_pages:edit", page.pk)
-    return None
 
 
 @hooks.register("before_create_page")
@@ -201,66 +243,25 @@ def hide_publish_for_items(menu_items, request, context):
     menu_items[:] = [item for item in menu_items if getattr(item, "name", "") != hidden]
 
 
-@hooks.register("before_bulk_action")
-def refuse_bulk_publish(request, action_type, objects, action_class_instance):
-    if action_type == "publish":
-        refused = [obj.title for obj in objects if publish_refusal(obj.specific, obj.get_latest_revision())]
-        if refused:
-            messages.error(request, f"以下信息未完成审批流程，不能批量发布：{'、'.join(refused[:5])}")
-            return redirect(request.GET.get("next") or reverse("wagtailadmin_explore_root"))
-    return None
+class WithdrawMenuItem(ActionMenuItem):
+    """撤回 in the editor's action menu: the administrator, on a published item."""
+
+    label = "撤回（填写理由）"
+    name = "action-withdraw"
+    icon_name = "warning"
+    order = 60
+
+    def is_shown(self, context):
+        page = context.get("page")
+        return page is not None and page.live and _is_item(page) and is_administrator(context["request"].user)
+
+    def get_url(self, context):
+        return reverse("moderation_withdraw", args=[context["page"].pk])
 
 
-@hooks.register("before_copy_page")
-def refuse_publish_copies(request, page):
-    if request.method == "POST" and request.POST.get("publish_copies") and _is_item(page):
-        messages.error(request, "复制的信息不能直接发布，须作为新稿件提交审批。")
-        return redirect("wagtailadmin_pages:copy", page.pk)
-    return None
-
-
-def _reason_or_refuse(request, page, action, label):
-    if request.method != "POST":
-        return None
-    if not is_administrator(request.user):
-        messages.error(request, f"只有管理员可以{label}已发布的信息。")
-        return redirect("wagtailadmin_pages:edit", page.pk)
-    if not (request.POST.get("reason") or "").strip():
-        messages.error(request, f"请填写{label}理由。")
-        return redirect(request.path)
-    return None
-
-
-def _log_reason(request, page, action):
-    reason = (request.POST.get("reason") or "").strip()
-    if reason:
-        log(instance=page.specific, action=action, user=request.user, data={"reason": reason})
-
-
-def _is_draft(page):
-    return not page.live and page.first_published_at is None
-
-
-@hooks.register("before_unpublish_page")
-def unpublish_needs_reason(request, page):
-    return _reason_or_refuse(request, page, "govportal.unpublish_reason", "取消发布")
-
-
-@hooks.register("after_unpublish_page")
-def record_unpublish_reason(request, page):
-    _log_reason(request, page, "govportal.unpublish_reason")
-
-
-@hooks.register("before_delete_page")
-def delete_needs_reason(request, page):
-    if _is_draft(page):
-        return None  # a never-published draft: its department may discard it
-    return _reason_or_refuse(request, page, "govportal.delete_reason", "删除")
-
-
-@hooks.register("after_delete_page")
-def record_delete_reason(request, page):
-    _log_reason(request, page, "govportal.delete_reason")
+@hooks.register("register_page_action_menu_item")
+def withdraw_menu_item():
+    return WithdrawMenuItem()
 
 
 @hooks.register("construct_main_menu")

@@ -2,6 +2,10 @@
 an item must pass, whatever path it comes from (edit view, bulk action, scheduled publishing,
 workflow). Keeps `pages` free of any dependency on how approval works."""
 
+import contextlib
+import contextvars
+
+from django.core.exceptions import PermissionDenied
 from wagtail.actions.publish_revision import PublishPermissionError
 
 _guards = []
@@ -25,6 +29,29 @@ def check_publication_allowed(page, revision):
     message = publish_refusal(page, revision)
     if message:
         raise PublishPermissionError(message)
+
+
+# Records are never lost (先审查后公开, 谁审查谁负责): an item that ever entered the approval chain
+# is withdrawn, not deleted. Only the administrator's purge after the retention period (or the
+# benchmark generator's own data) deletes one, inside this context.
+_purging = contextvars.ContextVar("govportal_purging", default=False)
+
+
+@contextlib.contextmanager
+def purging():
+    token = _purging.set(True)
+    try:
+        yield
+    finally:
+        _purging.reset(token)
+
+
+def is_purging():
+    return _purging.get()
+
+
+class RecordsKept(PermissionDenied):
+    """Deleting an item with an approval history; the message (Chinese) says what to do."""
 
 
 # Submission checks (保密审查 before 提交审批) and what happens when a revision is saved.

@@ -2,6 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.api.views import PagesAdminAPIViewSet
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.menu import MenuItem
 from wagtail.models import Page
@@ -16,6 +17,23 @@ from .permissions import GovPagePermissionPolicy, may_touch, other_departments_i
 
 # Registered before any admin view asks for the page policy (Wagtail's documented place).
 register_permission_policy(Page, GovPagePermissionPolicy(Page))
+
+
+class ReadOnlyPagesAdminAPIViewSet(PagesAdminAPIViewSet):
+    """The admin API without page actions: no admin screen uses them, and each (publish, revert,
+    copy, alias, move, unpublish, delete) is a second door around the screens' flows."""
+
+    actions = {}
+
+    @classmethod
+    def get_urlpatterns(cls):
+        # Wagtail's admin endpoint adds `<id>/action/<name>/`; mount only the read routes.
+        return super(PagesAdminAPIViewSet, cls).get_urlpatterns()
+
+
+@hooks.register("construct_admin_api")
+def unmount_admin_api_actions(router):
+    router.register_endpoint("pages", ReadOnlyPagesAdminAPIViewSet)
 
 
 @hooks.register("register_admin_urls")

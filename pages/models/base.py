@@ -2,21 +2,24 @@
 abstract item page with department ownership and disclosure metadata."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import F
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.blocks import CharBlock, StructBlock
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import RichTextField, StreamField
+from wagtail.locks import WorkflowLock
 from wagtail.models import Page
 from wagtail.search import index
 
 from ..forms import ItemCopyForm, ItemPageForm
-from ..permissions import GovPagePermissionTester
-from ..publishing import check_publication_allowed, revision_saved
+from ..permissions import GovPagePermissionTester, ever_submitted
+from ..publishing import RecordsKept, check_publication_allowed, is_purging, revision_saved
 
 RICH_TEXT_FEATURES = [
     "h2",
@@ -366,6 +369,14 @@ class BaseItemPage(GovPage):
 
     def clean(self):
         super().clean()
+        self._check_column()
+
+    def minimal_clean(self):
+        # Drafts too: an item type lives only in the columns whose kind accepts it.
+        super().minimal_clean()
+        self._check_column()
+
+    def _check_column(self):
         parent = self.get_parent() if self.path else None
         if parent is not None:
             column = parent.specific
@@ -375,30 +386,63 @@ class BaseItemPage(GovPage):
     def save(self, *args, **kwargs):
         if not self.index_number:
             self.index_number = next_index_number()
-        self._keep_first_publication_time()
+        stored = self._stored_state()
+        self._refuse_aliases(stored)
+        self._keep_first_publication_time(stored)
+        self._refuse_uncleared_publication(stored)
         return super().save(*args, **kwargs)
 
-    def _keep_first_publication_time(self):
+    def _stored_state(self):
+        if self.pk is None:
+            return None
+        return (
+            Page.objects.filter(pk=self.pk).values("first_published_at", "live", "live_revision_id").first()
+        )
+
+    def _refuse_aliases(self, stored):
+        # An alias would go live in another column whenever the original is published, without
+        # a pass of its own through the chain: items are copied (a new draft), never aliased.
+        if stored is None and self.alias_of_id is not None:
+            raise PermissionDenied("信息不能以别名方式放到其他栏目，请复制为新稿件后重新提交审批。")
+
+    def _keep_first_publication_time(self, stored):
         # The first publication time is set once by Wagtail and never changed afterwards
         # (falsified publication dates are an inspection veto item).
-        if self.pk is None:
+        if stored is not None and stored["first_published_at"] is not None:
+            self.first_published_at = stored["first_published_at"]
+
+    def _refuse_uncleared_publication(self, stored):
+        """Whatever route publishes (Wagtail's actions, the admin API, scheduled publishing,
+        code), the item's row goes live only with a revision the chain cleared."""
+        if not self.live:
             return
-        stored = Page.objects.filter(pk=self.pk).values_list("first_published_at", flat=True).first()
-        if stored is not None:
-            self.first_published_at = stored
+        if self.pk is None:
+            # A new item only comes into existence as a draft (except the benchmark generator's
+            # data, pages/seed/generator.py): publication is the chain's.
+            if not getattr(self, "_allow_live_creation", False):
+                self.live = False
+            return
+        if stored is not None and stored["live"] and stored["live_revision_id"] == self.live_revision_id:
+            return  # an ordinary save of what is already live
+        check_publication_allowed(self, self.live_revision)
 
     @property
     def column(self):
         return self.get_parent().specific
 
     def save_revision(self, *args, **kwargs):
+        # Locked while in review (先审查后公开): no route saves content an approver did not see —
+        # not the editor, not revert, not the admin API (only the step's own editors may).
+        lock = self.get_lock() if self.pk else None
+        if isinstance(lock, WorkflowLock) and (kwargs.get("user") is None or lock.for_user(kwargs["user"])):
+            raise PermissionDenied("该稿件正在审批中，已锁定，不能修改或恢复到其他版本。")
         revision = super().save_revision(*args, **kwargs)
         revision_saved(self, revision, kwargs.get("user"))
         return revision
 
     def publish(self, revision, *args, **kwargs):
-        # Every publication of an item, whatever path it takes, must pass the guards
-        # (the approval chain registers one: no revision is published without it).
+        # Refuse before Wagtail's action starts (it would cancel the workflow first); the row-level
+        # check in save() covers routes that do not pass through here.
         check_publication_allowed(self, revision)
         return super().publish(revision, *args, **kwargs)
 
@@ -419,3 +463,17 @@ class BaseItemPage(GovPage):
         if self.pk is None and self.live and not getattr(self, "_allow_live_creation", False):
             self.live = False
         return super().full_clean(*args, **kwargs)
+
+
+@receiver(pre_delete, sender=Page)
+def keep_records_of_submitted_items(sender, instance, **kwargs):
+    """Deleting a page deletes everything below it, through any route (delete view, bulk delete,
+    the admin API, code): an item that ever entered the chain is refused unless purged."""
+    model = instance.specific_class
+    if model is None or not issubclass(model, BaseItemPage) or is_purging():
+        return
+    if ever_submitted(instance):
+        raise RecordsKept(
+            f"“{instance.title}”已提交过审批或已发布，须保留审批记录，不能删除；"
+            "已发布的信息请由管理员“撤回”（填写理由）。"
+        )

@@ -293,22 +293,27 @@ def test_organisation_change_does_not_reroute_an_item_in_review(login, demo):
     assert PageLogEntry.objects.filter(page=page, action="govportal.reassign").exists()
 
 
-def test_only_administrator_unpublishes_with_reason(login, demo):
+def test_only_administrator_withdraws_with_reason(login, demo):
     page = NewsPage.objects.live().filter(department=demo.departments["社会救助股"]).first()
-    operator = _client(login, "operator")
-    operator.post(f"/admin/pages/{page.pk}/unpublish/", {"reason": "过期"})
+    # Wagtail's own unpublish route takes no reason: refused for everyone, the administrator too.
+    for username in ("operator", "admin"):
+        _client(login, username).post(f"/admin/pages/{page.pk}/unpublish/", {"reason": "过期"})
+        page.refresh_from_db()
+        assert page.live
+    assert (
+        _client(login, "operator").post(f"/admin/withdraw/{page.pk}/", {"reason": "过期"}).status_code == 403
+    )
+    admin = _client(login, "admin")
+    response = admin.post(f"/admin/withdraw/{page.pk}/", {"reason": ""})
+    assert response.status_code == 400 and "请填写理由" in response.content.decode()
     page.refresh_from_db()
     assert page.live
-    admin = _client(login, "admin")
-    admin.post(f"/admin/pages/{page.pk}/unpublish/", {})
-    page.refresh_from_db()
-    assert page.live  # no reason given
-    admin.post(f"/admin/pages/{page.pk}/unpublish/", {"reason": "信息已过期"})
+    assert admin.post(f"/admin/withdraw/{page.pk}/", {"reason": "信息已过期"}).status_code == 302
     page.refresh_from_db()
     assert not page.live
     from wagtail.models import PageLogEntry
 
-    entry = PageLogEntry.objects.get(page=page, action="govportal.unpublish_reason")
+    entry = PageLogEntry.objects.get(page=page, action="govportal.withdraw")
     assert entry.data["reason"] == "信息已过期"
 
 

@@ -84,7 +84,7 @@ DEPARTMENTS = {
     "社会救助股": ("head_jiuzhu", {"staff_jiuzhu"}, "deputy_a"),
     "养老服务股": ("head_yanglao", {"staff_yanglao"}, "deputy_a"),
     "社会事务股": ("head_shiwu", {"staff_shiwu"}, "deputy_b"),
-    "办公室": ("head_office", {"operator"}, "deputy_b"),
+    "办公室": ("head_office", {"staff_office", "operator"}, "deputy_b"),
 }
 
 
