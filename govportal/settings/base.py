@@ -93,6 +93,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "govportal.accounts.validators.NotCurrentPasswordValidator"},
 ]
 
 # Chinese-only: no LocaleMiddleware, so a browser asking for English still gets Chinese.
@@ -130,6 +131,8 @@ WAGTAILDOCS_EXTENSIONS = [
 ]
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# An intranet system: no avatar (nor an e-mail hash) is fetched from an outside service.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILAPI_LIMIT_MAX = 100
 # Wagtail's own index is off: its database backend rewrites the whole index table on every save
 # on PostgreSQL (WAGTAIL-NOTES). The admin's search uses the fallback backend (substring match,

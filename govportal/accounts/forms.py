@@ -1,0 +1,12 @@
+from django import forms
+from django.contrib.auth import forms as auth_forms
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form with the password rules' errors beside 新密码, where the user types it,
+    rather than beside its confirmation."""
+
+    def clean(self):
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        return forms.Form.clean(self)
