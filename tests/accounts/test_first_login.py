@@ -86,7 +86,7 @@ def test_after_a_valid_change_old_fails_new_works(demo):
     assert response.status_code == 302 and response["Location"] == "/admin/"
     # The session survives the change and every admin page opens.
     for url in ("/admin/", "/admin/pages/", "/admin/api/main/pages/"):
-        assert client.get(url).status_code == 200, url
+        assert client.get(url, follow=True).status_code == 200, url
     user = get_user_model().objects.get(username="operator")
     assert not user.must_change_password
     assert user.password_changed_at is not None

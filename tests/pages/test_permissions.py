@@ -10,6 +10,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
+from wagtail.models import Site
 
 from pages.models import ColumnPage, DisclosurePage, LeaderProfilePage, NewsPage, NoticePage
 
@@ -443,3 +444,11 @@ def test_ticking_and_unticking_a_column_for_a_department(login, demo):
     assert own not in leaders.departments.all()
     assert is_denied(staff.get(add_url))
     assert demo.departments["办公室"] in leaders.departments.all()
+
+
+@pytest.mark.parametrize("username", ["operator", "admin"])
+def test_the_explorer_opens_at_the_sites_home(login, username):
+    response = login(username).get("/admin/pages/")
+    home = Site.objects.get(is_default_site=True).root_page
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/pages/{home.pk}/"
