@@ -160,14 +160,19 @@ class DelegationForm(forms.ModelForm):
             self.fields["principal"].initial = user.pk
 
 
-def delegations(request):
-    """代为审批: a leader names who acts for them while away (administrators for anyone)."""
-    user = request.user
-    if not (
+def may_set_delegations(user):
+    """Approvers (leaders, department heads) name their own delegates; administrators anyone's."""
+    return (
         is_administrator(user)
         or user.groups.filter(name=LEADERS_GROUP).exists()
         or user.headed_departments.exists()
-    ):
+    )
+
+
+def delegations(request):
+    """代为审批: a leader names who acts for them while away (administrators for anyone)."""
+    user = request.user
+    if not may_set_delegations(user):
         return deny(request, "只有审批人可以设置代为审批。")
     form = DelegationForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():

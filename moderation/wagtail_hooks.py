@@ -76,9 +76,14 @@ def my_items_menu_item():
     return MenuItem("我的稿件", reverse("moderation_my_items"), icon_name="doc-full-inverse", order=60)
 
 
+class DelegationsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return views.may_set_delegations(request.user)
+
+
 @hooks.register("register_admin_menu_item")
 def delegations_menu_item():
-    return MenuItem("代为审批", reverse("moderation_delegations"), icon_name="user", order=70)
+    return DelegationsMenuItem("代为审批", reverse("moderation_delegations"), icon_name="user", order=70)
 
 
 class AdministratorMenuItem(MenuItem):
