@@ -90,6 +90,9 @@ class ItemPageForm(WagtailAdminPageForm):
 
     def _post_clean(self):
         super()._post_clean()
+        # Why 提交审批 was refused although the content itself would save (see
+        # blocked_submission_reasons).
+        self.submission_refusals = []
         if not self.is_submission or self.errors:
             return
         missing = [label for name, label in ATTESTATIONS.items() if not self.cleaned_data.get(name)]
@@ -97,11 +100,13 @@ class ItemPageForm(WagtailAdminPageForm):
             if not self.cleaned_data.get(name):
                 self.add_error(name, "提交审批前须确认此项保密审查内容。")
         if missing:
+            self.submission_refusals = [f"保密审查未确认（{'；'.join(missing)}）"]
             return
         attestation = {name: True for name in ATTESTATIONS}
         errors = submission_errors(self.instance, self.for_user, attestation)
         for message in errors:
             self.add_error(None, message)
+        self.submission_refusals = errors
         if not errors:
             # Read by the revision hook when the view saves the submitted revision.
             self.instance._submission_review = {"user": self.for_user, **attestation}
@@ -115,6 +120,16 @@ class ItemPageForm(WagtailAdminPageForm):
                 return choices.get()
             raise forms.ValidationError("请选择所属部门。")
         return department
+
+
+def blocked_submission_reasons(form):
+    """The reasons 提交审批 was refused when they are the form's only errors: the content is
+    fine as a draft, so it is saved as one rather than thrown away with the submission."""
+    if form.is_valid() or not getattr(form, "submission_refusals", None):
+        return []
+    if any(not formset.is_valid() for formset in form.formsets.values()):
+        return []
+    return form.submission_refusals
 
 
 class ItemCopyForm(CopyForm):
