@@ -16,7 +16,7 @@ from pages.models import ColumnPage
 
 from . import approval_form as approval_form_module
 from .chain import ChainError, ChainTaskState, Delegation, format_waiting, waiting_since
-from .deadlines import deadline_for
+from .deadlines import deadline_or_outcome
 from .forms import SendBackForm
 from .review import (
     can_view_item,
@@ -37,7 +37,7 @@ def deny(request, message):
 
 def _deadline(page):
     try:
-        return deadline_for(page)
+        return deadline_or_outcome(page)
     except Exception:  # noqa: BLE001 — an item without a usable date must not break a listing
         return None
 
