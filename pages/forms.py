@@ -1,8 +1,5 @@
-import secrets
-
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.forms.pages import CopyForm
 
@@ -42,9 +39,8 @@ class ItemPageForm(WagtailAdminPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "slug" in self.fields:
-            # Items are addressed by generated slugs; editors need not invent one.
-            self.fields["slug"].required = False
+        # An item's address is the system's (pages.addresses): short, stable, never typed.
+        self.fields.pop("slug", None)
         field = self.fields.get("department")
         column = self._column()
         if field is None or column is None:
@@ -60,29 +56,11 @@ class ItemPageForm(WagtailAdminPageForm):
         if queryset.count() == 1:
             field.required = False  # clean_department fills in the only possible department
 
-    def _generated_slug(self):
-        if self.instance.slug:
-            return self.instance.slug
-        return f"item-{timezone.now():%Y%m%d%H%M%S}-{secrets.token_hex(3)}"
-
     def _column(self):
         parent = self.parent_page if getattr(self, "parent_page", None) else None
         if parent is None and self.instance.pk:
             parent = self.instance.get_parent()
         return parent.specific if parent is not None else None
-
-    def clean(self):
-        if "slug" in self.fields and not self.data.get(self.add_prefix("slug")):
-            self.cleaned_data["slug"] = self._generated_slug()
-        cleaned = super().clean()
-        # Wagtail's message for a taken slug has no Chinese translation.
-        if "slug" in self.errors and self.data.get("slug"):
-            taken = self.data["slug"]
-            if any("already in use" in str(message) for message in self.errors["slug"]):
-                self.errors["slug"] = self.error_class(
-                    [f"网址别名“{taken}”已被本栏目中的其他信息使用，请换一个。"]
-                )
-        return cleaned
 
     @property
     def is_submission(self):

@@ -14,6 +14,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from ..addresses import placeholder_slug, settle_address
 from ..forms import ItemCopyForm, ItemPageForm
 from ..permissions import GovPagePermissionTester
 from ..publishing import check_publication_allowed, revision_saved
@@ -376,7 +377,22 @@ class BaseItemPage(GovPage):
         if not self.index_number:
             self.index_number = next_index_number()
         self._keep_first_publication_time()
-        return super().save(*args, **kwargs)
+        creating = self.pk is None
+        if creating:
+            self.slug = placeholder_slug()
+        else:
+            self._keep_address()
+        result = super().save(*args, **kwargs)
+        if creating:
+            settle_address(self)
+        return result
+
+    def _keep_address(self):
+        # The public address never follows the title, a form or an old revision's slug: links
+        # published once keep working (only shorten_old_address changes an old one).
+        stored = Page.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+        if stored is not None:
+            self.slug = stored
 
     def _keep_first_publication_time(self):
         # The first publication time is set once by Wagtail and never changed afterwards

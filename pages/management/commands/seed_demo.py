@@ -11,6 +11,8 @@ from moderation.seed import seed_organisation
 from pages.seed.builder import seed_home, seed_identity, seed_items, seed_pending, seed_tree
 from pages.seed.generator import generate_items
 
+from .shorten_item_addresses import shorten_all_old_addresses
+
 
 class Command(BaseCommand):
     help = "Build the demo site: settings, column tree, departments, accounts and items (idempotent)."
@@ -28,6 +30,8 @@ class Command(BaseCommand):
             ensure_chain_workflow(home)
             seed_items(columns, departments, self.stdout)
             seed_pending(columns, departments, self.stdout)
+            # A demo database from before short addresses gets them (old links redirect).
+            shorten_all_old_addresses()
         if items:
             generate_items(items, columns, departments, self.stdout)
 
