@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate seed cms frontend lint chromium clean periodic
+.PHONY: run test install messages migrate seed cms frontend lint chromium clean periodic
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,11 @@ $(STAMP): requirements.txt
 
 install: $(STAMP)
 
-migrate: install
+# The project's Chinese catalogues (.po → .mo) with polib, so no GNU gettext is needed.
+messages: install
+	$(PY) -c 'import pathlib, polib; [polib.pofile(str(p)).save_as_mofile(str(p.with_suffix(".mo"))) for p in pathlib.Path("govportal").glob("**/locale/*/LC_MESSAGES/*.po")]'
+
+migrate: messages
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
@@ -39,7 +43,7 @@ periodic:
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
 
-test: install chromium
+test: messages chromium
 	$(PY) -m pytest -n 2 -q
 
 lint: install

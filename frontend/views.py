@@ -239,6 +239,10 @@ async def item_page(portal, request, tree, path):
     item = results["item"]
     if item.get("meta", {}).get("type") in {"pages.HomePage", "pages.CategoryPage", "pages.SectionPage"}:
         raise NotFound(path)
+    current = item.get("meta", {}).get("html_path")
+    if current and current != path:
+        # An old address (an item's former title-based one): the CMS knows where it went.
+        raise HTTPException(301, headers={"Location": quote(current)})
     return portal.render(
         request, "item.html", **item_context(tree, column, item, path, results.get("siblings"))
     )

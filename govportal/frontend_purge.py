@@ -17,9 +17,11 @@ import hashlib
 import hmac
 import json
 import logging
+import socket
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from django.conf import settings
@@ -47,6 +49,17 @@ def purge_urls():
     if isinstance(urls, str):
         urls = urls.split(",")
     return [u.strip().rstrip("/") for u in urls if u and u.strip()]
+
+
+def is_listening(url, timeout=1.0):
+    """Whether something accepts connections at the front end's address (no request sent)."""
+    parts = urllib.parse.urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
 
 
 def send_purge(paths, urls=None, secret=None, timeout=TIMEOUT):

@@ -12,7 +12,7 @@ from wagtail.models import Page, PageLogEntry
 from .chain import ChainClearance, DirectorReviewTask
 from .confidentiality import latest_review_for
 from .review import rounds_of
-from .templatetags.chain_tags import TASK_STATUS
+from .templatetags.chain_tags import TASK_STATUS, version_number
 from .withdrawal import Withdrawal
 
 # Fields of the base Page and internal ones that are not part of an item's content.
@@ -206,7 +206,7 @@ def render_pdf(context):
         story.append(
             p(
                 f"发布：{publication.user.display_name if publication.user else ''}，"
-                f"{_fmt(publication.timestamp)}，发布版本 #{publication.revision_id or ''}"
+                f"{_fmt(publication.timestamp)}，发布版本：第 {version_number(publication.revision_id)} 版"
             )
         )
     for withdrawal in context.get("withdrawals", []):

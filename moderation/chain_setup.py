@@ -1,7 +1,7 @@
 """Creates the one chain workflow and assigns it to the site (idempotent)."""
 
 from django.contrib.auth.models import Group
-from wagtail.models import Page, Workflow, WorkflowPage, WorkflowTask
+from wagtail.models import Page, Task, Workflow, WorkflowPage, WorkflowTask
 
 from .chain import CHAIN_TASK_TYPES, CHAIN_WORKFLOW_NAME
 
@@ -16,14 +16,16 @@ def ensure_chain_workflow(root_page=None):
         WorkflowTask.objects.update_or_create(workflow=workflow, task=task, defaults={"sort_order": order})
     if root_page is not None:
         WorkflowPage.objects.update_or_create(page=root_page, defaults={"workflow": workflow})
-    _retire_stock_workflow()
+    _retire_stock_workflow(workflow)
     return workflow
 
 
-def _retire_stock_workflow():
-    # Wagtail installs a "Moderators approval" workflow on the root and two groups with
-    # publish rights; neither fits the bureau's chain, so they are removed.
+def _retire_stock_workflow(chain):
+    # Wagtail installs a "Moderators approval" workflow and task on the root and two groups
+    # with publish rights; none fits the bureau's chain, so they are switched off (hidden from
+    # the workflow screens) or removed.
     root = Page.get_first_root_node()
     WorkflowPage.objects.filter(page=root).exclude(workflow__name=CHAIN_WORKFLOW_NAME).delete()
     Workflow.objects.exclude(name=CHAIN_WORKFLOW_NAME).filter(active=True).update(active=False)
+    Task.objects.exclude(workflow_tasks__workflow=chain).filter(active=True).update(active=False)
     Group.objects.filter(name__in=["Moderators", "Editors"]).delete()

@@ -62,6 +62,16 @@ class Timeliness:
     working_days_late: int  # 0 when on time
     provisional: bool
 
+    @property
+    def urgency(self):
+        return Urgency.OK if self.on_time else Urgency.OVERDUE
+
+    @property
+    def label(self):
+        """按时发布 / 超期 2 个工作日发布, against the deadline that applied."""
+        text = "按时发布" if self.on_time else f"超期 {self.working_days_late} 个工作日发布"
+        return f"{text}（时限 {self.due:%Y-%m-%d}）" + (PROVISIONAL_NOTE if self.provisional else "")
+
 
 def due_date(item, column=None):
     """``(due date, provisional, rule)`` of an item (a BaseItemPage instance). Pass its
@@ -133,3 +143,12 @@ def timeliness(item, published_at, column=None):
 def published_on_time(item, published_at, column=None):
     """True when ``published_at`` met the item's deadline."""
     return timeliness(item, published_at, column=column).on_time
+
+
+def deadline_or_outcome(item, today=None, column=None):
+    """What a listing shows in its 时限 column: the outcome once an item is published as it
+    stands (the same figure the desk counts), else the deadline as it stands today — also for
+    a change of a published item that is still a draft or in review."""
+    if item.live and not item.has_unpublished_changes and item.first_published_at:
+        return timeliness(item, item.first_published_at, column=column)
+    return deadline_for(item, today=today, column=column)

@@ -9,7 +9,15 @@ from django.core.mail import send_mail
 from django.db import models, transaction
 from django.dispatch import receiver
 from django.urls import reverse
-from wagtail.signals import page_published, task_submitted, workflow_rejected
+from django.utils import timezone
+from wagtail.signals import (
+    page_published,
+    task_approved,
+    task_cancelled,
+    task_rejected,
+    task_submitted,
+    workflow_rejected,
+)
 
 from pages.publishing import register_revision_hook
 
@@ -39,8 +47,6 @@ class AdminNotification(models.Model):
 
 
 def _delegates_of(users):
-    from django.utils import timezone
-
     from .chain import Delegation
 
     today = timezone.localdate()
@@ -83,6 +89,17 @@ def tell_next_approvers(sender, instance, user=None, **kwargs):
         f"稿件“{page.title}”已进入“{instance.task.name}”环节，等待您审批。",
         url,
     )
+
+
+@receiver(task_approved, sender=ChainTaskState)
+@receiver(task_rejected, sender=ChainTaskState)
+@receiver(task_cancelled, sender=ChainTaskState)
+def settle_notices_of_a_finished_step(sender, instance, **kwargs):
+    """A "待您审批" notice points at its step's review page; once anyone has acted on the step
+    (or it was cancelled), the notice is done for every approver and delegate it went to."""
+    AdminNotification.objects.filter(
+        url=reverse("moderation_review", args=[instance.pk]), read_at__isnull=True
+    ).update(read_at=timezone.now())
 
 
 @receiver(workflow_rejected)

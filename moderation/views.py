@@ -18,7 +18,7 @@ from . import approval_form as approval_form_module
 from . import withdrawal
 from .chain import ChainError, ChainTaskState, Delegation, format_waiting, waiting_since
 from .changes import changes_between
-from .deadlines import deadline_for
+from .deadlines import deadline_or_outcome
 from .forms import SendBackForm
 from .review import (
     can_view_item,
@@ -40,7 +40,7 @@ def deny(request, message):
 
 def _deadline(page):
     try:
-        return deadline_for(page)
+        return deadline_or_outcome(page)
     except Exception:  # noqa: BLE001 — an item without a usable date must not break a listing
         return None
 
@@ -173,14 +173,19 @@ class DelegationForm(forms.ModelForm):
             self.fields["principal"].initial = user.pk
 
 
-def delegations(request):
-    """代为审批: a leader names who acts for them while away (administrators for anyone)."""
-    user = request.user
-    if not (
+def may_set_delegations(user):
+    """Approvers (leaders, department heads) name their own delegates; administrators anyone's."""
+    return (
         is_administrator(user)
         or user.groups.filter(name=LEADERS_GROUP).exists()
         or user.headed_departments.exists()
-    ):
+    )
+
+
+def delegations(request):
+    """代为审批: a leader names who acts for them while away (administrators for anyone)."""
+    user = request.user
+    if not may_set_delegations(user):
         return deny(request, "只有审批人可以设置代为审批。")
     form = DelegationForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():

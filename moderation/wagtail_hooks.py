@@ -93,9 +93,14 @@ def department_staff_menu_item():
     return HeadsMenuItem("本部门人员", reverse("moderation_department_staff"), icon_name="group", order=65)
 
 
+class DelegationsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return views.may_set_delegations(request.user)
+
+
 @hooks.register("register_admin_menu_item")
 def delegations_menu_item():
-    return MenuItem("代为审批", reverse("moderation_delegations"), icon_name="user", order=70)
+    return DelegationsMenuItem("代为审批", reverse("moderation_delegations"), icon_name="user", order=70)
 
 
 class AdministratorMenuItem(MenuItem):

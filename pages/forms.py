@@ -1,8 +1,5 @@
-import secrets
-
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.forms.pages import CopyForm
 
@@ -42,9 +39,8 @@ class ItemPageForm(WagtailAdminPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "slug" in self.fields:
-            # Items are addressed by generated slugs; editors need not invent one.
-            self.fields["slug"].required = False
+        # An item's address is the system's (pages.addresses): short, stable, never typed.
+        self.fields.pop("slug", None)
         field = self.fields.get("department")
         column = self._column()
         if field is None or column is None:
@@ -60,29 +56,11 @@ class ItemPageForm(WagtailAdminPageForm):
         if queryset.count() == 1:
             field.required = False  # clean_department fills in the only possible department
 
-    def _generated_slug(self):
-        if self.instance.slug:
-            return self.instance.slug
-        return f"item-{timezone.now():%Y%m%d%H%M%S}-{secrets.token_hex(3)}"
-
     def _column(self):
         parent = self.parent_page if getattr(self, "parent_page", None) else None
         if parent is None and self.instance.pk:
             parent = self.instance.get_parent()
         return parent.specific if parent is not None else None
-
-    def clean(self):
-        if "slug" in self.fields and not self.data.get(self.add_prefix("slug")):
-            self.cleaned_data["slug"] = self._generated_slug()
-        cleaned = super().clean()
-        # Wagtail's message for a taken slug has no Chinese translation.
-        if "slug" in self.errors and self.data.get("slug"):
-            taken = self.data["slug"]
-            if any("already in use" in str(message) for message in self.errors["slug"]):
-                self.errors["slug"] = self.error_class(
-                    [f"网址别名“{taken}”已被本栏目中的其他信息使用，请换一个。"]
-                )
-        return cleaned
 
     @property
     def is_submission(self):
@@ -90,6 +68,9 @@ class ItemPageForm(WagtailAdminPageForm):
 
     def _post_clean(self):
         super()._post_clean()
+        # Why 提交审批 was refused although the content itself would save (see
+        # blocked_submission_reasons).
+        self.submission_refusals = []
         if not self.is_submission or self.errors:
             return
         missing = [label for name, label in ATTESTATIONS.items() if not self.cleaned_data.get(name)]
@@ -97,11 +78,13 @@ class ItemPageForm(WagtailAdminPageForm):
             if not self.cleaned_data.get(name):
                 self.add_error(name, "提交审批前须确认此项保密审查内容。")
         if missing:
+            self.submission_refusals = [f"保密审查未确认（{'；'.join(missing)}）"]
             return
         attestation = {name: True for name in ATTESTATIONS}
         errors = submission_errors(self.instance, self.for_user, attestation)
         for message in errors:
             self.add_error(None, message)
+        self.submission_refusals = errors
         if not errors:
             # Read by the revision hook when the view saves the submitted revision.
             self.instance._submission_review = {"user": self.for_user, **attestation}
@@ -115,6 +98,16 @@ class ItemPageForm(WagtailAdminPageForm):
                 return choices.get()
             raise forms.ValidationError("请选择所属部门。")
         return department
+
+
+def blocked_submission_reasons(form):
+    """The reasons 提交审批 was refused when they are the form's only errors: the content is
+    fine as a draft, so it is saved as one rather than thrown away with the submission."""
+    if form.is_valid() or not getattr(form, "submission_refusals", None):
+        return []
+    if any(not formset.is_valid() for formset in form.formsets.values()):
+        return []
+    return form.submission_refusals
 
 
 class ItemCopyForm(CopyForm):

@@ -16,7 +16,7 @@ here and not in views:
   explicitly (including ones a Wagtail upgrade adds) is answered "no"."""
 
 from django.db.models import Q
-from wagtail.models import PagePermissionTester, WorkflowState
+from wagtail.models import PagePermissionTester, Site, WorkflowState
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from govportal.accounts.roles import department_ids, is_administrator, is_site_manager
@@ -66,6 +66,17 @@ class GovPagePermissionPolicy(PagePermissionPolicy):
 
     def _restricted(self, user):
         return user.is_active and not user.is_superuser and not is_site_manager(user)
+
+    def explorable_root_instance(self, user):
+        """The explorer opens at the site's home, not at the tree's bare root above it (one
+        site per installation: nothing is ever created up there)."""
+        root = super().explorable_root_instance(user)
+        if root is not None and root.is_root():
+            site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+            if site is not None:
+                root = site.root_page
+                setattr(user, self._explorable_root_instance_cache_name, root)
+        return root
 
     def instances_user_has_any_permission_for(self, user, actions):
         pages = super().instances_user_has_any_permission_for(user, actions)

@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.urls import path, reverse
@@ -12,6 +13,7 @@ from govportal.accounts.roles import department_ids, is_site_manager
 from moderation.viewsets import ORGANISATION_MENU_HOOK
 
 from . import views
+from .forms import blocked_submission_reasons
 from .models import ITEM_PAGE_MODELS, BaseItemPage, ColumnPage
 from .permissions import GovPagePermissionPolicy, may_touch, other_departments_items
 
@@ -88,3 +90,53 @@ def hide_other_departments_drafts(pages, request):
     if is_site_manager(user) or user.is_superuser:
         return pages
     return pages.exclude(other_departments_items(user) & Q(live=False))
+
+
+# ---- A refused 提交审批 still keeps the author's work ----------------------------------------
+
+
+def _save_draft_when_only_the_submission_is_refused(request, form):
+    """Run before Wagtail's own create/edit view: when the content would save but 提交审批 is
+    refused (attestations, scan findings), the request goes on as 保存草稿 and the author is
+    told both facts. Wagtail would otherwise discard everything with a generic error."""
+    if not request.POST.get("action-submit"):
+        return
+    reasons = blocked_submission_reasons(form)
+    if not reasons:
+        return
+    data = request.POST.copy()
+    del data["action-submit"]
+    request.POST = data
+    messages.warning(request, f"草稿已保存，但未提交审批：{'；'.join(reasons)}")
+
+
+@hooks.register("before_create_page")
+def save_refused_new_submission_as_draft(request, parent_page, page_class):
+    if request.method != "POST" or not issubclass(page_class, BaseItemPage):
+        return None
+    form_class = page_class.get_edit_handler().get_form_class()
+    form = form_class(
+        request.POST,
+        request.FILES,
+        instance=page_class(owner=request.user),
+        parent_page=parent_page,
+        for_user=request.user,
+    )
+    _save_draft_when_only_the_submission_is_refused(request, form)
+    return None
+
+
+@hooks.register("before_edit_page")
+def save_refused_submission_as_draft(request, page):
+    if request.method != "POST" or not isinstance(page, BaseItemPage):
+        return None
+    form_class = page.get_edit_handler().get_form_class()
+    form = form_class(
+        request.POST,
+        request.FILES,
+        instance=page.get_latest_revision_as_object(),
+        parent_page=page.get_parent(),
+        for_user=request.user,
+    )
+    _save_draft_when_only_the_submission_is_refused(request, form)
+    return None

@@ -16,7 +16,14 @@ class User(AbstractUser):
         verbose_name = "用户"
         verbose_name_plural = "用户"
 
+    def get_full_name(self):
+        """Chinese order, surname first and no space (陈国平), wherever Wagtail shows a name."""
+        return f"{self.last_name}{self.first_name}".strip()
+
+    def get_short_name(self):
+        # Officials are addressed by their full name; the given name alone is too familiar.
+        return self.get_full_name()
+
     @property
     def display_name(self):
-        full = f"{self.last_name}{self.first_name}".strip()
-        return full or self.username
+        return self.get_full_name() or self.username

@@ -6,6 +6,7 @@ from array import array
 
 from django.db.models import F
 from django.http import HttpResponseRedirect
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
@@ -393,12 +394,22 @@ def page_find(request, scope):
         path = "/" + path
     if not path.endswith("/"):
         path += "/"
-    doc = scope.documents().filter(html_path=path).only("page_id").first()
+    doc = scope.documents().filter(html_path=path).only("page_id").first() or _redirected(scope, path)
     if doc is None:
         raise APIError("页面不存在或未公开。", status=404)
     url = f"/api/v2/pages/{doc.pk}/"
     rest = _without(request, "html_path")
     return HttpResponseRedirect(f"{url}?{rest}" if rest else url)
+
+
+def _redirected(scope, path):
+    """The public page an old address (e.g. an item's former title-based one) now points to."""
+    target = (
+        Redirect.objects.filter(old_path=Redirect.normalise_path(path), redirect_page__isnull=False)
+        .values_list("redirect_page_id", flat=True)
+        .first()
+    )
+    return scope.documents().filter(pk=target).only("page_id").first() if target else None
 
 
 def _without(request, name):

@@ -94,6 +94,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "govportal.accounts.validators.NotCurrentPasswordValidator"},
 ]
 
 # Chinese-only: no LocaleMiddleware, so a browser asking for English still gets Chinese.
@@ -101,6 +102,8 @@ LANGUAGE_CODE = "zh-hans"
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# Our catalogue comes first: it fills the gaps of Wagtail's Chinese and uses the bureau's terms.
+LOCALE_PATHS = [BASE_DIR / "govportal" / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -131,6 +134,9 @@ WAGTAILDOCS_EXTENSIONS = [
 ]
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAILADMIN_USER_LOGIN_FORM = "govportal.accounts.forms.LoginForm"
+# An intranet system: no avatar (nor an e-mail hash) is fetched from an outside service.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILAPI_LIMIT_MAX = 100
 # Wagtail's own index is off: its database backend rewrites the whole index table on every save
 # on PostgreSQL (WAGTAIL-NOTES). The admin's search uses the fallback backend (substring match,

@@ -1,6 +1,7 @@
 """Chinese labels for workflow and task states (Wagtail's own are untranslated in zh-hans)."""
 
 from django import template
+from wagtail.models import Revision
 
 register = template.Library()
 
@@ -42,3 +43,17 @@ def app_label(model):
 @register.filter
 def model_name(model):
     return model._meta.model_name
+
+
+@register.filter(name="item_version")
+def version_number(revision_id):
+    """An item's own version number (1, 2, 3 … in the order it was saved), not the database id
+    of the revision, which counts every page of the site."""
+    if not revision_id:
+        return ""
+    revision = Revision.objects.filter(pk=revision_id).only("base_content_type_id", "object_id").first()
+    if revision is None:
+        return ""
+    return Revision.objects.filter(
+        base_content_type_id=revision.base_content_type_id, object_id=revision.object_id, pk__lte=revision_id
+    ).count()

@@ -17,6 +17,7 @@ from wagtail.locks import WorkflowLock
 from wagtail.models import Page
 from wagtail.search import index
 
+from ..addresses import placeholder_slug, settle_address
 from ..forms import ItemCopyForm, ItemPageForm
 from ..permissions import GovPagePermissionTester, ever_submitted
 from ..publishing import RecordsKept, check_publication_allowed, is_purging, revision_saved
@@ -390,13 +391,29 @@ class BaseItemPage(GovPage):
         self._refuse_aliases(stored)
         self._keep_first_publication_time(stored)
         self._refuse_uncleared_publication(stored)
-        return super().save(*args, **kwargs)
+        creating = self.pk is None
+        if creating:
+            self.slug = placeholder_slug()
+        else:
+            self._keep_address(stored)
+        result = super().save(*args, **kwargs)
+        if creating:
+            settle_address(self)
+        return result
+
+    def _keep_address(self, stored):
+        # The public address never follows the title, a form or an old revision's slug: links
+        # published once keep working (only shorten_old_address changes an old one).
+        if stored is not None:
+            self.slug = stored["slug"]
 
     def _stored_state(self):
         if self.pk is None:
             return None
         return (
-            Page.objects.filter(pk=self.pk).values("first_published_at", "live", "live_revision_id").first()
+            Page.objects.filter(pk=self.pk)
+            .values("first_published_at", "live", "live_revision_id", "slug")
+            .first()
         )
 
     def _refuse_aliases(self, stored):

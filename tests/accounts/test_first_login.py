@@ -86,7 +86,7 @@ def test_after_a_valid_change_old_fails_new_works(demo):
     assert response.status_code == 302 and response["Location"] == "/admin/"
     # The session survives the change and every admin page opens.
     for url in ("/admin/", "/admin/pages/", "/admin/api/main/pages/"):
-        assert client.get(url).status_code == 200, url
+        assert client.get(url, follow=True).status_code == 200, url
     user = get_user_model().objects.get(username="operator")
     assert not user.must_change_password
     assert user.password_changed_at is not None
@@ -227,3 +227,55 @@ def test_account_without_any_group_can_still_change_its_password(client):
     assert response.status_code == 302
     user.refresh_from_db()
     assert not user.must_change_password
+
+
+@pytest.mark.parametrize("url", ["/admin/sprite/", "/admin/jsi18n/"])
+def test_icons_and_translations_load_for_an_account_that_must_change(demo, url):
+    # Every admin page, the change form included, fetches these by script.
+    client = _first_login("operator", demo.password)
+    response = client.get(url, headers={"Sec-Fetch-Dest": "script"})
+    assert response.status_code == 200
+    assert "修改密码" not in response.content.decode()
+
+
+def test_a_scripts_request_is_refused_not_answered_with_the_form(demo):
+    client = _first_login("operator", demo.password)
+    response = client.get("/admin/api/main/pages/", headers={"Sec-Fetch-Dest": "empty"})
+    assert response.status_code == 403
+    assert "<form" not in response.content.decode()
+
+
+def test_opening_a_page_in_a_browser_goes_to_the_form_and_comes_back(demo):
+    client = _first_login("operator", demo.password)
+    response = client.get("/admin/pages/?p=2", headers={"Sec-Fetch-Dest": "document"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{CHANGE_URL}?next=%2Fadmin%2Fpages%2F%3Fp%3D2"
+
+
+def test_the_form_is_shown_once_with_its_three_password_fields(demo):
+    client = _first_login("operator", demo.password)
+    html = client.get(CHANGE_URL).content.decode()
+    assert html.count('type="password"') == 3
+    assert html.count('name="old_password"') == 1
+
+
+def test_the_current_password_cannot_be_kept(demo):
+    client = _first_login("staff_jiuzhu", demo.password)
+    response = _change(client, demo.password, demo.password)
+    assert response.status_code == 200
+    assert response.context["form"].errors["new_password1"] == ["新密码不能与当前密码相同。"]
+    assert get_user_model().objects.get(username="staff_jiuzhu").must_change_password
+
+
+def test_rule_errors_stand_beside_the_new_password_field(demo):
+    client = _first_login("staff_jiuzhu", demo.password)
+    response = _change(client, demo.password, "password123")
+    errors = response.context["form"].errors
+    assert "常见" in " ".join(errors["new_password1"])
+    assert "new_password2" not in errors
+
+
+def test_wrong_old_password_is_named_beside_its_field(demo):
+    client = _first_login("staff_jiuzhu", demo.password)
+    response = _change(client, "not-the-password", NEW_PASSWORD)
+    assert "旧密码不正确" in " ".join(response.context["form"].errors["old_password"])

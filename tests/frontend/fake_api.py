@@ -347,9 +347,13 @@ class FakeCMS:
         self.questions = {}
         self.posted = []
         self.previews = {}  # token -> detail JSON of a draft (the CMS's /api/v2/preview/)
+        self.redirects = {}  # old html_path -> item id (the CMS's redirects, e.g. old item addresses)
 
     def by_path(self, path):
-        return next((i for i in self.items if i["meta"]["html_path"] == path), None)
+        found = next((i for i in self.items if i["meta"]["html_path"] == path), None)
+        if found is None and path in self.redirects:
+            found = next((i for i in self.items if i["id"] == self.redirects[path]), None)
+        return found
 
     def listing(self, params):
         items = self.items

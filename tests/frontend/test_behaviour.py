@@ -270,3 +270,16 @@ def test_export_writes_files_and_rewrites_only_changes(tmp_path, cms, settings):
     assert third.deleted >= 1
     removed_file = tmp_path / removed["meta"]["html_path"].lstrip("/") / "index.html"
     assert not removed_file.exists()
+
+
+# -- addresses -------------------------------------------------------------------------------
+
+
+def test_an_items_old_address_redirects_permanently_to_its_current_one(site, cms):
+    item = cms.items[0]
+    old = item["meta"]["html_path"].rsplit("/", 2)[0] + "/社会救助政策宣传进村居活动/"
+    cms.redirects[old] = item["id"]
+    response = site.get(old, follow_redirects=False)
+    assert response.status_code == 301
+    assert response.headers["location"] == item["meta"]["html_path"]
+    assert site.get(item["meta"]["html_path"]).status_code == 200

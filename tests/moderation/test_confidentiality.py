@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.base import ContentFile
 from django.test import Client
 from openpyxl import Workbook
@@ -45,9 +46,12 @@ def test_submission_requires_the_authors_attestation(login, demo):
         title="未确认保密审查",
         review_verified="",
     )
-    assert response.status_code == 200
-    assert "提交审批前须确认此项保密审查内容" in response.content.decode()
-    assert not NewsPage.objects.filter(title="未确认保密审查").exists()
+    # The work is kept as a draft, not submitted, and the author is told both, with the reason.
+    assert response.status_code == 302
+    page = NewsPage.objects.get(title="未确认保密审查")
+    assert not page.live and current_task_state(page) is None
+    text = " ".join(str(m) for m in get_messages(response.wsgi_request))
+    assert "草稿已保存，但未提交审批" in text and "内容已核实" in text
 
 
 def test_submission_records_the_review(login, demo):
@@ -75,16 +79,15 @@ def test_finding_in_xlsx_blocks_submission_until_the_head_dismisses_it(login, de
     data = news_form_data(department, title="含身份证号的名册", attachments=attachments)
     data.pop("source"), data.pop("author_byline")
     response = staff.post(
-        f"/admin/pages/add/pages/disclosurepage/{column.pk}/", {**data, "action-submit": "1"}
+        f"/admin/pages/add/pages/disclosurepage/{column.pk}/", {**data, "action-submit": "1"}, follow=True
     )
-    assert response.status_code == 200
     text = response.content.decode()
+    assert "草稿已保存，但未提交审批" in text
     assert "11*************02X" in text and "名册!C2" in text
     assert VALID_ID not in text
-    # Saved as a draft, the head sees the finding; staff cannot dismiss it.
-    response = staff.post(f"/admin/pages/add/pages/disclosurepage/{column.pk}/", data)
-    assert response.status_code == 302
+    # Saved as a draft (not submitted), the head sees the finding; staff cannot dismiss it.
     page = column.get_children().get(title="含身份证号的名册").specific
+    assert current_task_state(page) is None
     scan_url = f"/admin/review/scan/{page.pk}/"
     assert "11*************02X" in staff.get(scan_url).content.decode()
     from moderation.confidentiality import open_findings
@@ -118,6 +121,7 @@ def test_unreadable_attachment_is_not_waved_through(login, demo):
         title="附件损坏测试",
         attachments=attachments,
     )
-    assert response.status_code == 200
-    text = response.content.decode()
+    assert response.status_code == 302
+    text = " ".join(str(m) for m in get_messages(response.wsgi_request))
     assert "损坏的表格" in text and "无法检查" in text
+    assert current_task_state(NewsPage.objects.get(title="附件损坏测试")) is None

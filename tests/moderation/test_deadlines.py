@@ -136,3 +136,22 @@ def test_publication_on_the_due_day_is_on_time():
     assert not late.on_time
     assert (late.due, late.published_on, late.working_days_late) == (D(2026, 10, 10), D(2026, 10, 13), 2)
     assert timeliness(item, on_due_day, column=columns.ordinary).working_days_late == 0
+
+
+def test_listings_show_a_published_items_outcome_not_a_running_clock(login, demo):
+    from moderation.desk import SubmissionRecord
+
+    staff = login("staff_jiuzhu")
+    mine = staff.get("/admin/review/mine/").content.decode()
+    desk = staff.get("/admin/desk/").content.decode()
+    published = SubmissionRecord.objects.filter(
+        state=SubmissionRecord.State.PUBLISHED,
+        department=demo.departments["社会救助股"],
+        page__has_unpublished_changes=False,
+    ).select_related("page")
+    record = next(r for r in published if f">{r.page.title}</a>" in mine and f">{r.page.title}</a>" in desk)
+    expected = "按时发布" if record.on_time else f"超期 {record.days_late} 个工作日发布"
+    for html in (mine, desk):
+        row = html.split(f">{record.page.title}</a>", 1)[1].split("</tr>", 1)[0]
+        assert expected in row
+        assert "剩余" not in row and "已超期" not in row

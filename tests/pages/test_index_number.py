@@ -69,7 +69,7 @@ def test_copy_gets_its_own_number(login, demo):
         },
     )
     assert response.status_code == 302
-    copy = NoticePage.objects.get(slug="fuben")
+    copy = NoticePage.objects.get(title=source.title + "（副本）")
     assert copy.index_number and copy.index_number != source.index_number
     assert _pattern().match(copy.index_number)
     # The copy's draft (copied revisions) carries the copy's number, not the source's.

@@ -1,6 +1,7 @@
 """seed_demo: the demo site of DESIGN.md §2, idempotent."""
 
 import io
+import socket
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -145,3 +146,14 @@ def test_seed_items_adds_that_many_items(demo):
     after = sum(model.objects.count() for model in ITEM_PAGE_MODELS)
     assert after - before == 30
     assert get_user_model().objects.count() == users
+
+
+def test_seed_says_calmly_when_the_public_site_is_not_running(demo, settings):
+    with socket.socket() as sock:  # a port nothing listens on once closed
+        sock.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    settings.GOVPORTAL_FRONTEND_PURGE_URLS = [closed]
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert f"公众网站 {closed} 未运行，无需刷新其缓存" in out.getvalue()
+    assert "refused" not in out.getvalue().lower()

@@ -1,11 +1,17 @@
+import contextlib
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test import override_settings
 
+from govportal.frontend_purge import is_listening, purge_urls
 from moderation.chain_setup import ensure_chain_workflow
 from moderation.demo_chain import quietly
 from moderation.seed import seed_organisation
 from pages.seed.builder import seed_home, seed_identity, seed_items, seed_pending, seed_tree
 from pages.seed.generator import generate_items
+
+from .shorten_item_addresses import shorten_all_old_addresses
 
 
 class Command(BaseCommand):
@@ -16,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, items=0, **options):
         self.stdout.write("构建演示站点 …")
-        with quietly(), transaction.atomic():
+        with quietly(), self._purging_running_front_ends(), transaction.atomic():
             seed_identity()
             users, departments = seed_organisation(self.stdout)
             home = seed_home()
@@ -24,7 +30,21 @@ class Command(BaseCommand):
             ensure_chain_workflow(home)
             seed_items(columns, departments, self.stdout)
             seed_pending(columns, departments, self.stdout)
+            # A demo database from before short addresses gets them (old links redirect).
+            shorten_all_old_addresses()
         if items:
             generate_items(items, columns, departments, self.stdout)
 
         self.stdout.write(self.style.SUCCESS("演示站点已就绪。"))
+
+    def _purging_running_front_ends(self):
+        """Tell only the public sites that are running to drop their cache; one that is not
+        running has nothing cached and shows the new content when it starts."""
+        urls = purge_urls()
+        running = [url for url in urls if is_listening(url)]
+        for url in urls:
+            if url not in running:
+                self.stdout.write(f"公众网站 {url} 未运行，无需刷新其缓存；启动后即显示最新内容。")
+        if running == urls:
+            return contextlib.nullcontext()
+        return override_settings(GOVPORTAL_FRONTEND_PURGE_URLS=running)
