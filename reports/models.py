@@ -1,0 +1,47 @@
+"""The year-end assessment's score weights (年底总评), edited by the Office in the admin."""
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from wagtail.contrib.settings.models import BaseGenericSetting
+
+WEIGHT_BOUNDS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1000"))]
+
+
+def weight_field(label, default, help_text):
+    return models.DecimalField(
+        label,
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(default),
+        validators=WEIGHT_BOUNDS,
+        help_text=help_text,
+    )
+
+
+class AssessmentWeights(BaseGenericSetting):
+    """Score = 采用 × per_publication + 按时发布率 × on_time_rate − 退回次数 × per_return
+    − 超期条数 × per_late − 撤回条数 × per_withdrawal, never below 0 (README: 年底总评)."""
+
+    per_publication = weight_field("每采用一条加分", "1.00", "每条在本年度首次发布的信息所加的分数。")
+    on_time_rate = weight_field("按时发布率满分", "30.00", "按时发布率为 100% 时所加的分数，按比例折算。")
+    per_return = weight_field("每次退回修改扣分", "0.50", "审批环节每退回一次所扣的分数。")
+    per_late = weight_field("每条超期发布扣分", "1.00", "超过发布时限才发布的信息每条所扣的分数。")
+    per_withdrawal = weight_field("每条撤回扣分", "0.50", "本年度发布、后被撤回的信息每条所扣的分数。")
+
+    class Meta:
+        verbose_name = "年底总评权重"
+
+    def score(self, figures):
+        """The score of one department's figures (a reports.statistics.DepartmentStatistics):
+        never below zero, rounded to two decimals."""
+        rate = Decimal(figures.on_time) / Decimal(figures.published) if figures.published else Decimal(0)
+        total = (
+            self.per_publication * figures.published
+            + self.on_time_rate * rate
+            - self.per_return * figures.returned
+            - self.per_late * figures.late
+            - self.per_withdrawal * figures.withdrawn
+        )
+        return max(total, Decimal(0)).quantize(Decimal("0.01"))

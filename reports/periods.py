@@ -61,6 +61,12 @@ def custom_period(first, last):
     return Period(first, last, f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d}")
 
 
+def check_year(year, today):
+    if year is not None and not EARLIEST_YEAR <= year <= today.year:
+        raise forms.ValidationError(f"年度应在 {EARLIEST_YEAR} 至 {today.year} 之间。")
+    return year
+
+
 class PeriodForm(forms.Form):
     """统计时段: GET parameters ``period`` (month/quarter/year/custom), ``year``, ``start``, ``end``."""
 
@@ -96,10 +102,7 @@ class PeriodForm(forms.Form):
         super().__init__(data or None)
 
     def clean_year(self):
-        year = self.cleaned_data.get("year")
-        if year is not None and not EARLIEST_YEAR <= year <= self.today.year:
-            raise forms.ValidationError(f"年度应在 {EARLIEST_YEAR} 至 {self.today.year} 之间。")
-        return year
+        return check_year(self.cleaned_data.get("year"), self.today)
 
     def clean(self):
         cleaned = super().clean()
@@ -133,3 +136,28 @@ class PeriodForm(forms.Form):
         if self.default == "year":
             return year_period(self.today.year, self.today)
         return month_period(self.today)
+
+
+class YearForm(forms.Form):
+    """年度: one calendar year, this one by default."""
+
+    year = forms.IntegerField(
+        label="年度",
+        required=False,
+        error_messages={"invalid": "年度须为四位数字，如 2025。"},
+    )
+
+    def __init__(self, data=None, today=None):
+        self.today = today or timezone.localdate()
+        super().__init__(data or None)
+
+    def clean_year(self):
+        return check_year(self.cleaned_data.get("year"), self.today)
+
+    def chosen_year(self):
+        if self.is_bound and self.is_valid() and self.cleaned_data.get("year"):
+            return self.cleaned_data["year"]
+        return self.today.year
+
+    def chosen_period(self):
+        return year_period(self.chosen_year(), self.today)

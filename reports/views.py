@@ -3,6 +3,9 @@ export). The figures come from reports.statistics / reports.assessment."""
 
 from collections import OrderedDict
 
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -10,8 +13,11 @@ from wagtail.admin.views.reports import ReportView
 
 from moderation.models import Department
 
-from .access import can_view_statistics
-from .periods import PeriodForm
+from .access import can_edit_weights, can_view_assessment, can_view_statistics
+from .assessment import assess, monthly_chart_svg
+from .forms import WeightsForm
+from .models import AssessmentWeights
+from .periods import PeriodForm, YearForm
 from .statistics import STEPS, department_statistics, totals
 
 
@@ -116,3 +122,95 @@ class StatisticsView(GuardedReportView):
             has_data=any(not row.is_empty for row in rows),
         )
         return context
+
+
+ASSESSMENT_EXPORT = ["rank", "department.name", "score", *STATISTICS_EXPORT[2:10]] + [
+    f"month:{month}" for month in range(1, 13)
+]
+ASSESSMENT_HEADINGS = {
+    **STATISTICS_HEADINGS,
+    "score": "总评得分",
+    **{f"month:{month}": f"{month}月发布" for month in range(1, 13)},
+}
+
+
+class AssessmentView(GuardedReportView):
+    """年底总评: per department per year, the figures, the score, the monthly chart."""
+
+    page_title = "年底总评"
+    template_name = "reports/assessment.html"
+    results_template_name = "reports/assessment_results.html"
+    list_export = ASSESSMENT_EXPORT
+    export_headings = ASSESSMENT_HEADINGS
+    allowed = staticmethod(can_view_assessment)
+
+    @cached_property
+    def year_form(self):
+        return YearForm(self.request.GET, today=timezone.localdate())
+
+    @cached_property
+    def period(self):
+        return self.year_form.chosen_period()
+
+    @cached_property
+    def weights(self):
+        return AssessmentWeights.load()
+
+    def get_page_subtitle(self):
+        return self.period.label
+
+    def get_filename(self):
+        return f"year-end-assessment-{self.period.first.year}"
+
+    def export_value(self, item, name):
+        if name.startswith("month:"):
+            return item.monthly[int(name.split(":")[1]) - 1]
+        return super().export_value(item, name)
+
+    def get_queryset(self):
+        if self.year_form.errors:
+            return []
+        return assess(self.period, Department.objects.all(), self.weights)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = context["object_list"]
+        has_data = any(not row.is_empty for row in rows)
+        context.update(
+            form=self.year_form,
+            period=self.period,
+            year=self.period.first.year,
+            steps=STEPS,
+            weights=self.weights,
+            has_data=has_data,
+            chart=monthly_chart_svg(rows, self.period.first.year) if has_data else "",
+            totals=totals(rows),
+            can_edit_weights=can_edit_weights(self.request.user),
+            printed_at=timezone.localtime(),
+            months=range(1, 13),
+        )
+        return context
+
+
+class AssessmentPrintView(AssessmentView):
+    """年底总评 as a printable summary page (no admin furniture; the browser prints it)."""
+
+    template_name = "reports/assessment_print.html"
+
+
+def edit_weights(request):
+    """考核权重: the Office edits the score's weights; bad input is refused whole."""
+    if not can_edit_weights(request.user):
+        return deny(request, "只有办公室或管理员可以修改年底总评权重。")
+    weights = AssessmentWeights.load()
+    form = WeightsForm(request.POST or None, instance=weights)
+    if request.method == "POST":
+        if form.is_valid():
+            with transaction.atomic():
+                form.save()
+            messages.success(request, "年底总评权重已保存。")
+            return redirect("reports_weights")
+        messages.error(request, "权重未保存，请更正标出的项目。")
+    return TemplateResponse(
+        request, "reports/weights.html", {"form": form}, status=400 if form.errors else 200
+    )

@@ -21,6 +21,13 @@ class RoleMenuItem(MenuItem):
 def register_report_urls():
     return [
         path("reports/statistics/", views.StatisticsView.as_view(), name="reports_statistics"),
+        path("reports/assessment/", views.AssessmentView.as_view(), name="reports_assessment"),
+        path(
+            "reports/assessment/print/",
+            views.AssessmentPrintView.as_view(),
+            name="reports_assessment_print",
+        ),
+        path("reports/weights/", views.edit_weights, name="reports_weights"),
     ]
 
 
@@ -32,4 +39,15 @@ def statistics_menu_item():
         icon_name="table",
         order=45,
         allowed=access.can_view_statistics,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def assessment_menu_item():
+    return RoleMenuItem(
+        "年底总评",
+        reverse("reports_assessment"),
+        icon_name="order",
+        order=46,
+        allowed=access.can_view_assessment,
     )
