@@ -1,10 +1,9 @@
 """Who may see and act on which report, decided on the server for every request (deny by
 default). Roles come from the organisation: bureau groups and department membership."""
 
-from django.core.exceptions import PermissionDenied
-
 from govportal.accounts.roles import LEADERS_GROUP, department_ids, is_administrator, is_operator
 from moderation.models import Department
+from pages.models import ColumnPage
 
 
 def is_leader(user):
@@ -36,6 +35,18 @@ def can_edit_weights(user):
     return user.is_authenticated and (is_administrator(user) or is_office(user))
 
 
-def require(check, user, message="您没有查看此页面的权限。"):
-    if not check(user):
-        raise PermissionDenied(message)
+def can_view_freshness(user):
+    """栏目更新监测: department members (their columns) and everyone who sees the whole site."""
+    return can_view_statistics(user)
+
+
+def sees_whole_site(user):
+    return is_administrator(user) or is_office(user) or is_leader(user)
+
+
+def columns_visible_to(user):
+    """The columns whose freshness ``user`` follows: None for all (the Office, leaders, the
+    administrator), else the columns of their departments."""
+    if sees_whole_site(user):
+        return None
+    return ColumnPage.objects.filter(departments__in=department_ids(user)).distinct()

@@ -45,3 +45,27 @@ class AssessmentWeights(BaseGenericSetting):
             - self.per_withdrawal * figures.withdrawn
         )
         return max(total, Decimal(0)).quantize(Decimal("0.01"))
+
+
+class Reminder(models.Model):
+    """A reminder or warning that was sent (e-mail + admin notice): each is sent once."""
+
+    class Kind(models.TextChoices):
+        FRESHNESS = "freshness", "栏目更新预警"
+        DEADLINE_SOON = "deadline_soon", "发布时限临近"
+        DEADLINE_OVERDUE = "deadline_overdue", "发布超期"
+
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    key = models.CharField("标识", max_length=120, help_text="同一类型同一标识只发送一次。")
+    subject = models.CharField("内容", max_length=300)
+    recipients = models.TextField("接收人", blank=True)
+    sent_at = models.DateTimeField("发送时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "已发送的提醒"
+        verbose_name_plural = "已发送的提醒"
+        ordering = ["-sent_at"]
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="reminder_once")]
+
+    def __str__(self):
+        return self.subject

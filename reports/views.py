@@ -13,9 +13,16 @@ from wagtail.admin.views.reports import ReportView
 
 from moderation.models import Department
 
-from .access import can_edit_weights, can_view_assessment, can_view_statistics
+from .access import (
+    can_edit_weights,
+    can_view_assessment,
+    can_view_freshness,
+    can_view_statistics,
+    columns_visible_to,
+)
 from .assessment import assess, monthly_chart_svg
 from .forms import WeightsForm
+from .freshness import column_freshness, home_freshness, veto_summary
 from .models import AssessmentWeights
 from .periods import PeriodForm, YearForm
 from .statistics import STEPS, department_statistics, totals
@@ -101,7 +108,7 @@ class StatisticsView(GuardedReportView):
         return self.period_form.chosen_period()
 
     def get_page_subtitle(self):
-        return self.period.label
+        return "" if self.period_form.errors else self.period.label
 
     def get_filename(self):
         return f"submission-statistics-{self.period.slug}"
@@ -138,6 +145,7 @@ class AssessmentView(GuardedReportView):
     """年底总评: per department per year, the figures, the score, the monthly chart."""
 
     page_title = "年底总评"
+    header_icon = "order"
     template_name = "reports/assessment.html"
     results_template_name = "reports/assessment_results.html"
     list_export = ASSESSMENT_EXPORT
@@ -214,3 +222,55 @@ def edit_weights(request):
     return TemplateResponse(
         request, "reports/weights.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+class FreshnessView(GuardedReportView):
+    """栏目更新监测: each column, its departments, last update and days left before it is stale."""
+
+    page_title = "栏目更新监测"
+    header_icon = "time"
+    template_name = "reports/freshness.html"
+    results_template_name = "reports/freshness_results.html"
+    list_export = [
+        "title",
+        "department_names",
+        "last_update",
+        "limit",
+        "days_since",
+        "days_left",
+        "level_label",
+    ]
+    export_headings = {
+        "title": "栏目",
+        "department_names": "责任部门",
+        "last_update": "最近更新",
+        "limit": "更新时限（天）",
+        "days_since": "未更新天数",
+        "days_left": "距超期天数",
+        "level_label": "状态",
+    }
+    export_filename = "column-freshness"
+    allowed = staticmethod(can_view_freshness)
+
+    @cached_property
+    def today(self):
+        return timezone.localdate()
+
+    @cached_property
+    def sees_everything(self):
+        return columns_visible_to(self.request.user) is None
+
+    def get_queryset(self):
+        visible = columns_visible_to(self.request.user)
+        rows = column_freshness(self.today, visible)
+        if self.sees_everything:
+            rows.insert(0, home_freshness(self.today, rows))
+        return rows
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            today=self.today,
+            summary=veto_summary(context["object_list"]) if self.sees_everything else None,
+        )
+        return context
