@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
-# How often `make run` sends due reminders (production: cron or a systemd timer, see README).
+# How often `make run` sends due reminders and checks links (production: cron or a systemd timer).
 PERIODIC_SECONDS ?= 3600
 
 .PHONY: run test install migrate seed cms frontend lint chromium clean periodic
@@ -31,7 +31,7 @@ run: seed
 	@trap 'kill 0' INT TERM EXIT; \
 	$(PY) -m frontend --host 127.0.0.1 --port 8080 & \
 	$(MAKE) -s periodic & \
-	while true; do $(PY) manage.py send_reminders; sleep $(PERIODIC_SECONDS); done & \
+	while true; do $(PY) manage.py send_reminders; $(PY) manage.py check_links; sleep $(PERIODIC_SECONDS); done & \
 	$(PY) manage.py runserver 127.0.0.1:8000 --noreload
 
 # Wagtail's scheduled publishing (定时发布/到期下线) once a minute; production uses cron or a

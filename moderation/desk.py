@@ -4,6 +4,7 @@ submission counts can be shown in real time on the submission page — also with
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.dispatch import receiver
@@ -69,7 +70,10 @@ class StepRecord(models.Model):
         APPROVED = "approved", "同意"
         REJECTED = "rejected", "退回修改"
 
-    task_state = models.OneToOneField(ChainTaskState, on_delete=models.CASCADE, related_name="step_record")
+    # Null for records loaded in bulk from elsewhere (the benchmark); the chain always sets it.
+    task_state = models.OneToOneField(
+        ChainTaskState, null=True, on_delete=models.CASCADE, related_name="step_record"
+    )
     department = models.ForeignKey("moderation.Department", on_delete=models.CASCADE, related_name="+")
     step = models.PositiveSmallIntegerField("环节")
     outcome = models.CharField("结果", max_length=10, choices=Outcome.choices)
@@ -149,6 +153,42 @@ def set_state(page, state, **fields):
 @register_revision_hook
 def record_draft(page, revision, user):
     _record_for(page)
+
+
+class FormedOnChange(models.Model):
+    """信息形成日期 as first saved and each later change (the deadline counts from it, so a
+    change must be visible: it shows on the 审批单)."""
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="formed_on_changes")
+    old_value = models.DateField("原日期", null=True, blank=True)
+    new_value = models.DateField("新日期")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField("修改时间", auto_now_add=True)
+
+    class Meta:
+        app_label = "moderation"
+        verbose_name = "信息形成日期变更记录"
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.page_id}: {self.old_value} → {self.new_value}"
+
+
+@register_revision_hook
+def record_formed_on(page, revision, user):
+    formed_on = getattr(page, "formed_on", None)
+    if formed_on is None:
+        return
+    last = FormedOnChange.objects.filter(page_id=page.pk).order_by("-changed_at", "-pk").first()
+    if last is None or last.new_value != formed_on:
+        FormedOnChange.objects.create(
+            page_id=page.pk,
+            old_value=last.new_value if last else None,
+            new_value=formed_on,
+            changed_by=user,
+        )
 
 
 @receiver(workflow_submitted)

@@ -50,3 +50,8 @@ def columns_visible_to(user):
     if sees_whole_site(user):
         return None
     return ColumnPage.objects.filter(departments__in=department_ids(user)).distinct()
+
+
+def can_clean_up(user):
+    """清理清单: the administrator (RULES §1: cleans up expired and abolished items) or the Office."""
+    return user.is_authenticated and (is_administrator(user) or is_office(user))

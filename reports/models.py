@@ -54,6 +54,7 @@ class Reminder(models.Model):
         FRESHNESS = "freshness", "栏目更新预警"
         DEADLINE_SOON = "deadline_soon", "发布时限临近"
         DEADLINE_OVERDUE = "deadline_overdue", "发布超期"
+        QUESTION_UNANSWERED = "question_unanswered", "留言久未答复"
 
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     key = models.CharField("标识", max_length=120, help_text="同一类型同一标识只发送一次。")
@@ -69,3 +70,49 @@ class Reminder(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class LinkCheckRun(models.Model):
+    """One run of ``manage.py check_links``."""
+
+    started_at = models.DateTimeField("开始时间")
+    finished_at = models.DateTimeField("结束时间")
+    checked = models.PositiveIntegerField("检查链接数")
+    broken = models.PositiveIntegerField("错误链接数")
+
+    class Meta:
+        verbose_name = "链接检查"
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.broken}/{self.checked}"
+
+    @property
+    def error_rate(self):
+        """The assessment's error-link rate (错误链接率), as a share."""
+        return self.broken / self.checked if self.checked else 0.0
+
+    @property
+    def error_percent(self):
+        return f"{self.error_rate:.2%}"
+
+
+class BrokenLink(models.Model):
+    """A broken link found by a run, with the item and department it belongs to."""
+
+    run = models.ForeignKey(LinkCheckRun, on_delete=models.CASCADE, related_name="broken_links")
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey("moderation.Department", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField("类型", max_length=10)
+    target = models.CharField("链接", max_length=500)
+    error = models.CharField("错误", max_length=200)
+
+    class Meta:
+        verbose_name = "错误链接"
+
+    def __str__(self):
+        return f"{self.page_id} {self.target} {self.error}"
+
+    @property
+    def kind_label(self):
+        return {"page": "站内页面", "document": "附件", "image": "图片", "external": "外部链接"}[self.kind]

@@ -3,6 +3,8 @@ item whose publication deadline is near is reminded, the Office is told when it 
 the Office and the responsible heads are warned of columns about to go stale. Each reminder is
 sent once (a Reminder row per kind and key), by e-mail and as an admin notice."""
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -14,10 +16,14 @@ from moderation.chain import ChainTaskState
 from moderation.deadlines import Urgency, deadline_for
 from moderation.desk import SubmissionRecord
 from moderation.notifications import notify
+from pages.models import QuestionPage
 
 from .freshness import Level, attention_list
 from .models import Reminder
 
+# A question unanswered for more than 3 months fails the inspection (STANDARDS §2); the Office
+# hears of it a month before, however the reply deadline was handled.
+QUESTION_ALERT_DAYS = 60
 PENDING_STATES = [
     SubmissionRecord.State.DRAFT,
     SubmissionRecord.State.IN_REVIEW,
@@ -124,3 +130,29 @@ def holders_of(page):
         if task_state is not None:
             return list(task_state.approvers.all())
     return [page.owner] if page.owner_id else list(page.department.heads.all())
+
+
+def question_alerts(today=None):
+    """Questions still unanswered QUESTION_ALERT_DAYS after receipt: the Office and the
+    department's heads, once per question."""
+    today = today or timezone.localdate()
+    office = office_people()
+    sent = 0
+    cutoff = timezone.make_aware(
+        datetime.datetime.combine(today - datetime.timedelta(days=QUESTION_ALERT_DAYS), datetime.time.max)
+    )
+    pending = SubmissionRecord.objects.filter(state__in=PENDING_STATES).values("page_id")
+    for question in QuestionPage.objects.filter(pk__in=pending, asked_at__lte=cutoff).select_related(
+        "department"
+    ):
+        days = (today - timezone.localdate(question.asked_at)).days
+        sent += send_once(
+            Reminder.Kind.QUESTION_UNANSWERED,
+            str(question.pk),
+            [*question.department.heads.all(), *office],
+            f"群众留言已 {days} 天未答复：“{question.title}”",
+            f"群众留言“{question.title}”（{question.department.name}）已 {days} 天未答复；"
+            "超过 3 个月未答复即为单项否决，请立即办理。",
+            reverse("wagtailadmin_pages:edit", args=[question.pk]),
+        )
+    return sent

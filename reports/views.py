@@ -5,25 +5,30 @@ from collections import OrderedDict
 
 from django.contrib import messages
 from django.db import transaction
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.admin.views.reports import ReportView
+from wagtail.models import Page, PageLogEntry
 
 from moderation.models import Department
+from pages.models import PolicyPage
 
 from .access import (
+    can_clean_up,
     can_edit_weights,
     can_view_assessment,
     can_view_freshness,
     can_view_statistics,
     columns_visible_to,
 )
+from .annual import annual_figures
 from .assessment import assess, monthly_chart_svg
+from .cleanup import LOG_ACTIONS, CleanupError, mark_abolished, mark_expired, queue, withdraw
 from .forms import WeightsForm
 from .freshness import column_freshness, home_freshness, veto_summary
-from .models import AssessmentWeights
+from .models import AssessmentWeights, BrokenLink, LinkCheckRun
 from .periods import PeriodForm, YearForm
 from .statistics import STEPS, department_statistics, totals
 
@@ -273,4 +278,135 @@ class FreshnessView(GuardedReportView):
             today=self.today,
             summary=veto_summary(context["object_list"]) if self.sees_everything else None,
         )
+        return context
+
+
+def cleanup_queue(request):
+    """清理清单: what must be cleaned up, each with its action, and the recent clean-up records."""
+    if not can_clean_up(request.user):
+        return deny(request, "只有管理员或办公室可以处理清理清单。")
+    return TemplateResponse(
+        request,
+        "reports/cleanup.html",
+        {
+            "groups": queue(),
+            "policies": PolicyPage.objects.live().order_by("-written_on").only("pk", "title"),
+            "records": [
+                (LOG_ACTIONS[entry.action], entry)
+                for entry in PageLogEntry.objects.filter(action__in=LOG_ACTIONS)
+                .select_related("user")
+                .order_by("-timestamp")[:20]
+            ],
+        },
+    )
+
+
+def cleanup_action(request, page_id, action):
+    """Carry out one clean-up action (POST), then back to the list with a message."""
+    if not can_clean_up(request.user):
+        return deny(request, "只有管理员或办公室可以处理清理清单。")
+    if request.method != "POST":
+        return redirect("reports_cleanup")
+    page = get_object_or_404(Page, pk=page_id).specific
+    try:
+        if action == "withdraw":
+            withdraw(page, request.user, request.POST.get("reason"))
+            messages.success(request, f"已撤回“{page.title}”，页面和全部记录均保留。")
+        elif action in ("expire", "abolish") and isinstance(page, PolicyPage):
+            if action == "expire":
+                mark_expired(page, request.user)
+            else:
+                replacement = request.POST.get("replaced_by") or ""
+                replaced_by = (
+                    PolicyPage.objects.filter(pk=replacement).first() if replacement.isdigit() else None
+                )
+                mark_abolished(page, request.user, replaced_by)
+            messages.success(request, f"“{page.title}”已标记为{page.get_validity_display()}。")
+        else:
+            messages.error(request, "未知的清理操作。")
+    except CleanupError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("reports_cleanup")
+
+
+class LinkCheckView(GuardedReportView):
+    """链接检查: the latest run's broken links by item and department, and the error-link rate."""
+
+    page_title = "链接检查"
+    header_icon = "link"
+    template_name = "reports/links.html"
+    results_template_name = "reports/links_results.html"
+    list_export = ["department.name", "page.title", "kind_label", "target", "error"]
+    export_headings = {
+        "department.name": "部门",
+        "page.title": "信息",
+        "kind_label": "类型",
+        "target": "链接",
+        "error": "错误",
+    }
+    export_filename = "broken-links"
+    allowed = staticmethod(can_view_assessment)
+
+    @cached_property
+    def run(self):
+        return LinkCheckRun.objects.first()
+
+    def get_queryset(self):
+        if self.run is None:
+            return BrokenLink.objects.none()
+        return (
+            BrokenLink.objects.filter(run=self.run)
+            .select_related("department", "page")
+            .order_by("department__sort_order", "page__title", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        by_department = {}
+        for link in context["object_list"]:
+            by_department[link.department.name] = by_department.get(link.department.name, 0) + 1
+        context.update(run=self.run, by_department=sorted(by_department.items(), key=lambda kv: -kv[1]))
+        return context
+
+
+class AnnualFiguresView(GuardedReportView):
+    """年报数据: the figures of the annual disclosure report for a chosen year, for Excel."""
+
+    page_title = "年报数据"
+    header_icon = "doc-full"
+    template_name = "reports/annual.html"
+    results_template_name = "reports/annual_results.html"
+    list_export = ["section", "label", "value"]
+    export_headings = {"section": "部分", "label": "项目", "value": "数量"}
+    allowed = staticmethod(can_view_assessment)
+
+    @cached_property
+    def year_form(self):
+        today = timezone.localdate()
+        data = self.request.GET.copy()
+        # In January the report being written is last year's.
+        data.setdefault("year", str(today.year - 1 if today.month == 1 else today.year))
+        return YearForm(data, today=today)
+
+    @cached_property
+    def period(self):
+        return self.year_form.chosen_period()
+
+    def get_page_subtitle(self):
+        return "" if self.year_form.errors else self.period.label
+
+    def get_filename(self):
+        return f"annual-report-figures-{self.period.first.year}"
+
+    def get_queryset(self):
+        if self.year_form.errors:
+            return []
+        return annual_figures(self.period)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sections = {}
+        for figure in context["object_list"]:
+            sections.setdefault(figure.section, []).append(figure)
+        context.update(form=self.year_form, year=self.period.first.year, sections=sections.items())
         return context

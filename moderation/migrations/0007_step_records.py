@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('finished_at', models.DateTimeField(verbose_name='办结时间')),
                 ('working_days', models.PositiveSmallIntegerField(verbose_name='用时（工作日）')),
                 ('department', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='moderation.department')),
-                ('task_state', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='step_record', to='moderation.chaintaskstate')),
+                ('task_state', models.OneToOneField(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='step_record', to='moderation.chaintaskstate')),
             ],
             options={
                 'verbose_name': '审批环节用时',

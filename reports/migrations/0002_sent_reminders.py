@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             name='Reminder',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('freshness', '栏目更新预警'), ('deadline_soon', '发布时限临近'), ('deadline_overdue', '发布超期')], max_length=20, verbose_name='类型')),
+                ('kind', models.CharField(choices=[('freshness', '栏目更新预警'), ('deadline_soon', '发布时限临近'), ('deadline_overdue', '发布超期'), ('question_unanswered', '留言久未答复')], max_length=20, verbose_name='类型')),
                 ('key', models.CharField(help_text='同一类型同一标识只发送一次。', max_length=120, verbose_name='标识')),
                 ('subject', models.CharField(max_length=300, verbose_name='内容')),
                 ('recipients', models.TextField(blank=True, verbose_name='接收人')),

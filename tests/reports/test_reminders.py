@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from moderation.notifications import AdminNotification
-from pages.models import NewsPage
+from pages.models import DisclosurePage
 from reports.models import Reminder
 from reports.reminders import deadline_reminders, freshness_reminders
 
@@ -17,16 +17,16 @@ D = datetime.date
 
 @pytest.fixture
 def draft(demo):
-    """A draft of staff_jiuzhu formed on 2026-09-22: 20 working days → due 2026-10-27
-    (National Day 10/1–10/7 off; Sat 10/10 a make-up working day)."""
+    """A disclosure draft of staff_jiuzhu formed on 2026-09-22: 20 working days → due
+    2026-10-27 (Mid-autumn 9/25 and National Day 10/1–10/7 off; Sat 10/10 a make-up day)."""
     users = demo.users
-    page = NewsPage(
+    page = DisclosurePage(
         title="提醒测试稿件",
         department=demo.departments["社会救助股"],
         owner=users["staff_jiuzhu"],
         formed_on=D(2026, 9, 22),
     )
-    demo.columns["gongzuo-dongtai"].add_child(instance=page)
+    demo.columns["anquan-shengchan"].add_child(instance=page)
     page.save_revision(user=users["staff_jiuzhu"])
     return page
 

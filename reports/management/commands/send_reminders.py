@@ -3,7 +3,7 @@ periodically (``make run`` loops it; production: cron or a systemd timer, see RE
 
 from django.core.management.base import BaseCommand
 
-from reports.reminders import deadline_reminders, freshness_reminders
+from reports.reminders import deadline_reminders, freshness_reminders, question_alerts
 
 
 class Command(BaseCommand):
@@ -11,5 +11,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         deadlines = deadline_reminders()
+        questions = question_alerts()
         columns = freshness_reminders()
-        self.stdout.write(f"发布时限提醒 {deadlines} 条，栏目更新预警 {columns} 条。")
+        self.stdout.write(
+            f"发布时限提醒 {deadlines} 条，久未答复留言通报 {questions} 条，栏目更新预警 {columns} 条。"
+        )
