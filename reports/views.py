@@ -53,6 +53,11 @@ class GuardedReportView(ReportView):
             return deny(request)
         return super().dispatch(request, *args, **kwargs)
 
+    def stream_csv(self, queryset):
+        # A byte-order mark, so that Excel opens the UTF-8 CSV with its Chinese intact.
+        yield "\ufeff".encode()
+        yield from super().stream_csv(queryset)
+
     def to_row_dict(self, item):
         # "step:N" columns read the average days of chain step N.
         return OrderedDict((name, self.export_value(item, name)) for name in self.list_export)

@@ -4,12 +4,14 @@ administrator, audited, never destroying records; others refused on the server."
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
+from wagtail.documents import get_document_model
 from wagtail.models import Page, PageLogEntry
 
 from moderation.desk import SubmissionRecord
-from pages.models import PolicyPage, SurveyPage
+from pages.models import DisclosurePage, PolicyPage, SurveyPage
 from reports.cleanup import queue
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +92,20 @@ def test_departments_cannot_clean_up(expired_policy, login):
     expired_policy.refresh_from_db()
     assert expired_policy.validity == PolicyPage.Validity.IN_FORCE
     assert "清理清单" not in head.get("/admin/").content.decode()
+
+
+def test_items_with_a_lost_attachment_are_listed(demo):
+    document = get_document_model().objects.create(
+        title="清理测试附件", file=ContentFile(b"x", name="cleanup.txt")
+    )
+    item = DisclosurePage(
+        title="附件丢失的信息",
+        department=demo.departments["社会事务股"],
+        attachments=[("attachment", {"document": document, "title": ""})],
+    )
+    demo.columns["anquan-shengchan"].add_child(instance=item)
+    Page.objects.filter(pk=item.pk).update(live=True, first_published_at=timezone.now())
+    assert item.pk not in {e.page.pk for e in entries("附件损坏的信息")}
+    document.file.storage.delete(document.file.name)
+    (entry,) = [e for e in entries("附件损坏的信息") if e.page.pk == item.pk]
+    assert "1 个附件已丢失或无法读取" in entry.problem and entry.actions == ()

@@ -140,6 +140,7 @@ def test_screen_shows_a_past_year_and_exports_it(login, history):
     csv = b"".join(
         client.get("/admin/reports/statistics/?period=year&year=2025&export=csv").streaming_content
     )
+    assert csv.startswith("\ufeff".encode())  # Excel reads the Chinese headings as UTF-8
     assert "统计测试股,3,3,2,2,100.0%,0,1,1" in csv.decode()
 
 
