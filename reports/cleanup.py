@@ -1,17 +1,18 @@
 """清理清单 (RULES §3: 对失效信息和废止的政府文件等要及时清理): what must be cleaned up, each
-with the action to take, and the actions themselves — done by the administrator or the Office,
-in one transaction, written to the audit log, never destroying a record (a withdrawn item keeps
-its page, revisions, 审批单 and statistics)."""
+with the action to take, and the actions themselves — in one transaction, written to the audit
+log, never destroying a record (a withdrawn item keeps its page, revisions, 审批单 and
+statistics). The Office and the administrator mark documents expired or abolished; withdrawing
+stays the administrator's (RULES §1), through moderation.withdrawal."""
 
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.documents import get_document_model
 from wagtail.log_actions import log
 
+from moderation import withdrawal
 from moderation.deadlines import Urgency, deadline_for
 from moderation.desk import SubmissionRecord
 from pages.models import ITEM_PAGE_MODELS, PolicyPage, QuestionPage, SurveyPage
@@ -116,16 +117,12 @@ class CleanupError(ValidationError):
 
 
 def withdraw(page, user, reason):
-    """撤回: take an item off the site with a reason; the page and all its records stay."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise CleanupError("撤回须填写理由。")
-    if not page.live:
-        raise CleanupError("该信息已不在网站上发布。")
+    """撤回 through the chain's one withdrawal route (the administrator's, with a reason; the
+    page and all its records stay), noted as a clean-up in the log."""
     with transaction.atomic():
-        # The clean-up queue's own policy (administrator or Office) was checked by the caller.
-        UnpublishPageAction(page, user=user, log_action=True).execute(skip_permission_checks=True)
-        log(instance=page, action="govportal.cleanup_withdraw", user=user, data={"reason": reason})
+        record = withdrawal.withdraw(page, user, reason)
+        log(instance=page, action="govportal.cleanup_withdraw", user=user, data={"reason": record.reason})
+    return record
 
 
 def mark_expired(policy, user):

@@ -12,6 +12,8 @@ from django.utils.functional import cached_property
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page, PageLogEntry
 
+from govportal.accounts.roles import is_administrator
+from moderation.chain import ChainError
 from moderation.models import Department
 from pages.models import PolicyPage
 
@@ -295,6 +297,7 @@ def cleanup_queue(request):
         "reports/cleanup.html",
         {
             "groups": queue(),
+            "may_withdraw": is_administrator(request.user),
             "policies": PolicyPage.objects.live().order_by("-written_on").only("pk", "title"),
             "records": [
                 (LOG_ACTIONS[entry.action], entry)
@@ -331,6 +334,8 @@ def cleanup_action(request, page_id, action):
             messages.error(request, "未知的清理操作。")
     except CleanupError as error:
         messages.error(request, " ".join(error.messages))
+    except ChainError as error:
+        messages.error(request, str(error))
     return redirect("reports_cleanup")
 
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0008_formed_on_changes'),
+        ('moderation', '0009_formed_on_changes'),
         ('reports', '0002_sent_reminders'),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]

@@ -11,6 +11,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page, PageLogEntry
 
 from moderation.desk import SubmissionRecord
+from moderation.withdrawal import Withdrawal
 from pages.models import DisclosurePage, PolicyPage, SurveyPage
 from reports.cleanup import queue
 
@@ -75,7 +76,17 @@ def test_administrator_withdraws_a_closed_survey_with_a_reason_records_stay(demo
     assert record.state == SubmissionRecord.State.UNPUBLISHED and record.published_at is not None
     log = PageLogEntry.objects.get(page=survey, action="govportal.cleanup_withdraw")
     assert log.data == {"reason": "征集已结束"} and log.user.username == "admin"
+    assert Withdrawal.objects.get(page=survey).reason == "征集已结束"
     assert survey.pk not in {e.page.pk for e in entries("已截止的调查征集")}
+
+
+def test_the_office_marks_but_only_the_administrator_withdraws(demo, login):
+    survey = SurveyPage.objects.live().filter(closes_on__lt=timezone.localdate()).first()
+    office = login("head_office", client=Client())
+    assert "撤回由管理员办理" in office.get("/admin/reports/cleanup/").content.decode()
+    office.post(f"/admin/reports/cleanup/{survey.pk}/withdraw/", {"reason": "征集已结束"})
+    survey.refresh_from_db()
+    assert survey.live and not Withdrawal.objects.filter(page=survey).exists()
 
 
 def test_expire_action(expired_policy, login):

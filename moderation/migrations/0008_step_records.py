@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0006_desk_covering_indexes'),
+        ('moderation', '0007_withdrawal_clearance_restart'),
     ]
 
     operations = [
