@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
+# How often `make run` sends due reminders and checks links (production: cron or a systemd timer).
+PERIODIC_SECONDS ?= 3600
 
 .PHONY: run test install messages migrate seed cms frontend lint chromium clean periodic
 
@@ -35,10 +37,12 @@ run: seed
 	$(MAKE) -s periodic & \
 	$(PY) manage.py runserver 127.0.0.1:8000 --noreload
 
-# Wagtail's scheduled publishing (定时发布/到期下线) once a minute; production uses cron or a
-# systemd timer instead (README).
+# Periodic jobs of the demo: Wagtail's scheduled publishing (定时发布/到期下线) every minute,
+# reminders and the link check (this site's own links: the demo machine has no route outside)
+# every PERIODIC_SECONDS. Production uses cron or systemd timers instead (README).
 periodic:
-	@while true; do $(PY) manage.py publish_scheduled >/dev/null; sleep 60; done
+	@while true; do $(PY) manage.py publish_scheduled >/dev/null; sleep 60; done & \
+	while true; do $(PY) manage.py send_reminders; $(PY) manage.py check_links --internal-only; sleep $(PERIODIC_SECONDS); done
 
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)

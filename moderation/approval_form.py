@@ -126,11 +126,33 @@ def build(page):
         "printed_at": timezone.localtime(),
         "review": _confidentiality_review(page),
         "withdrawals": list(Withdrawal.objects.filter(page=page).select_related("withdrawn_by")),
+        "formed_on_changes": list(page.formed_on_changes.select_related("changed_by")),
+        "formed_on_confirmed_by": _head_confirmation(rounds),
     }
+
+
+def _head_confirmation(rounds):
+    """Who confirmed the 信息形成日期 (the head's approval at step 1 of the latest round)."""
+    for round_ in reversed(rounds):
+        for step in round_.steps:
+            if getattr(step.task.specific, "step_number", 0) == 1 and step.status == "approved":
+                return f"{_signer(step)} {_fmt(step.finished_at)}"
+    return ""
 
 
 def _confidentiality_review(page):
     return latest_review_for(page)
+
+
+def _formed_on_text(page, context):
+    text = f"{page.formed_on}"
+    if context.get("formed_on_confirmed_by"):
+        text += f"（科室初审确认：{context['formed_on_confirmed_by']}）"
+    changes = [c for c in context.get("formed_on_changes", []) if c.old_value is not None]
+    for change in changes:
+        who = change.changed_by.display_name if change.changed_by else ""
+        text += f"；{_fmt(change.changed_at)} {who} 由 {change.old_value} 改为 {change.new_value}"
+    return text
 
 
 def _signer(step):
@@ -172,7 +194,7 @@ def render_pdf(context):
         [p("栏目"), p(context["column"].title if context["column"] else "")],
         [p("所属部门"), p(page.department.name)],
         [p("索引号"), p(page.index_number)],
-        [p("信息形成日期"), p(page.formed_on)],
+        [p("信息形成日期"), p(_formed_on_text(page, context))],
     ]
     review = context.get("review")
     if review is not None:

@@ -1,22 +1,29 @@
 """The publication deadline of an item (RULES §4, STANDARDS §1) on the official working-day
-calendar:
+calendar; each item type declares what its deadline counts from (``deadline_basis``):
 
 * proactively disclosed information: within 20 working days of the day it was formed or
   changed (信息形成日期), or the column's stricter limit (e.g. 10 for social assistance);
-* a result-type notice (结果类): within 3 working days after the event;
-* a preview-type notice (预告类): at least 3 working days before the event.
+* time-sensitive items (通知公告 and 工作动态 alike), result-type (结果类): within 3 working
+  days after the event; preview-type (预告类): at least 3 working days before it;
+* a public question (群众留言): a reply within ``GOVPORTAL_QUESTION_REPLY_WORKING_DAYS``
+  (default 10) working days of its receipt;
+* the annual disclosure report (信息年报): by 31 January of the following year (Art. 49).
 """
 
 import datetime
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.conf import settings
 from django.utils import timezone
+
+from pages.models import DeadlineBasis, TimelyKind
 
 from .calendar import working_days_after, working_days_between
 
 DISCLOSURE_WORKING_DAYS = 20
 NOTICE_WORKING_DAYS = 3
+ANNUAL_REPORT_DUE = (1, 31)  # month, day of the year after the report's year
 # At most this many working days left is "soon" (shown in amber).
 SOON_WORKING_DAYS = 3
 PROVISIONAL_NOTE = "（含未载入官方安排的年度，暂按周一至周五推算）"
@@ -73,21 +80,39 @@ class Timeliness:
         return f"{text}（时限 {self.due:%Y-%m-%d}）" + (PROVISIONAL_NOTE if self.provisional else "")
 
 
+def question_reply_working_days():
+    return settings.GOVPORTAL_QUESTION_REPLY_WORKING_DAYS
+
+
 def due_date(item, column=None):
     """``(due date, provisional, rule)`` of an item (a BaseItemPage instance). Pass its
     ``column`` (a ColumnPage) when known, to spare a query per item in listings."""
     item = getattr(item, "specific", item)
-    notice_kind = getattr(item, "notice_kind", "")
-    event_date = getattr(item, "event_date", None)
-    if notice_kind and event_date:
-        if notice_kind == "preview":
-            due, provisional = working_days_after(event_date, -NOTICE_WORKING_DAYS)
-            return due, provisional, f"预告类通知：事件日期前至少 {NOTICE_WORKING_DAYS} 个工作日发布"
-        due, provisional = working_days_after(event_date, NOTICE_WORKING_DAYS)
-        return due, provisional, f"结果类通知：事件发生后 {NOTICE_WORKING_DAYS} 个工作日内发布"
+    basis = getattr(item, "deadline_basis", DeadlineBasis.FORMATION)
+    if basis == DeadlineBasis.EVENT:
+        return _event_due(item)
+    if basis == DeadlineBasis.QUESTION:
+        received = timezone.localdate(item.asked_at) if item.asked_at else item.formed_on
+        days = question_reply_working_days()
+        due, provisional = working_days_after(received, days)
+        return due, provisional, f"群众留言：收到之日起 {days} 个工作日内答复"
+    if basis == DeadlineBasis.ANNUAL_REPORT:
+        month, day = ANNUAL_REPORT_DUE
+        due = datetime.date(item.year + 1, month, day)
+        return due, False, f"信息公开年报：{item.year + 1}年{month}月{day}日前发布"
     limit = limit_for_column(column if column is not None else _column_of(item))
     due, provisional = working_days_after(item.formed_on, limit)
     return due, provisional, f"信息形成后 {limit} 个工作日内发布"
+
+
+def _event_due(item):
+    # An item saved before its event date was required falls back to its formation date.
+    event_date = item.event_date or item.formed_on
+    if item.notice_kind == TimelyKind.PREVIEW:
+        due, provisional = working_days_after(event_date, -NOTICE_WORKING_DAYS)
+        return due, provisional, f"预告类信息：事件日期前至少 {NOTICE_WORKING_DAYS} 个工作日发布"
+    due, provisional = working_days_after(event_date, NOTICE_WORKING_DAYS)
+    return due, provisional, f"结果类信息：事件发生后 {NOTICE_WORKING_DAYS} 个工作日内发布"
 
 
 def limit_for_column(column):

@@ -4,6 +4,7 @@ submission counts can be shown in real time on the submission page — also with
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.dispatch import receiver
@@ -12,12 +13,17 @@ from wagtail.models import Page, Revision, WorkflowState
 from wagtail.signals import (
     page_published,
     page_unpublished,
+    task_approved,
+    task_rejected,
     task_submitted,
     workflow_rejected,
     workflow_submitted,
 )
 
 from pages.publishing import register_revision_hook
+
+from .calendar import working_days_between
+from .chain import ChainRouting, ChainTaskState
 
 
 class SubmissionRecord(models.Model):
@@ -56,6 +62,65 @@ class SubmissionRecord(models.Model):
         return f"{self.page_id} {self.state}"
 
 
+class StepRecord(models.Model):
+    """One finished run of a chain step, with its duration in official working days, so the
+    statistics can average each step per department (who the bottleneck is) in SQL."""
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", "同意"
+        REJECTED = "rejected", "退回修改"
+
+    # Null for records loaded in bulk from elsewhere (the benchmark); the chain always sets it.
+    task_state = models.OneToOneField(
+        ChainTaskState, null=True, on_delete=models.CASCADE, related_name="step_record"
+    )
+    department = models.ForeignKey("moderation.Department", on_delete=models.CASCADE, related_name="+")
+    step = models.PositiveSmallIntegerField("环节")
+    outcome = models.CharField("结果", max_length=10, choices=Outcome.choices)
+    started_at = models.DateTimeField("开始时间")
+    finished_at = models.DateTimeField("办结时间")
+    working_days = models.PositiveSmallIntegerField("用时（工作日）")
+
+    class Meta:
+        app_label = "moderation"
+        verbose_name = "审批环节用时"
+        indexes = [models.Index(fields=["finished_at", "department", "step"], name="desk_steps")]
+
+    def __str__(self):
+        return f"{self.task_state_id} step {self.step} {self.outcome}"
+
+
+def record_step(task_state, outcome):
+    """Store (or refresh) the step record of a finished chain task state."""
+    routing = ChainRouting.objects.filter(workflow_state_id=task_state.workflow_state_id).first()
+    if routing is None or task_state.finished_at is None:
+        return None
+    started = timezone.localdate(task_state.started_at)
+    finished = timezone.localdate(task_state.finished_at)
+    record, _ = StepRecord.objects.update_or_create(
+        task_state_id=task_state.pk,
+        defaults={
+            "department_id": routing.department_id,
+            "step": task_state.task.specific.step_number,
+            "outcome": outcome,
+            "started_at": task_state.started_at,
+            "finished_at": task_state.finished_at,
+            "working_days": max(working_days_between(started, finished)[0], 0),
+        },
+    )
+    return record
+
+
+@receiver(task_approved, sender=ChainTaskState)
+def record_step_approved(sender, instance, user=None, **kwargs):
+    record_step(instance, StepRecord.Outcome.APPROVED)
+
+
+@receiver(task_rejected, sender=ChainTaskState)
+def record_step_rejected(sender, instance, user=None, **kwargs):
+    record_step(instance, StepRecord.Outcome.REJECTED)
+
+
 def _record_for(page):
     page = page.specific if hasattr(page, "specific") else page
     department_id = getattr(page, "department_id", None)
@@ -88,6 +153,42 @@ def set_state(page, state, **fields):
 @register_revision_hook
 def record_draft(page, revision, user):
     _record_for(page)
+
+
+class FormedOnChange(models.Model):
+    """信息形成日期 as first saved and each later change (the deadline counts from it, so a
+    change must be visible: it shows on the 审批单)."""
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="formed_on_changes")
+    old_value = models.DateField("原日期", null=True, blank=True)
+    new_value = models.DateField("新日期")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField("修改时间", auto_now_add=True)
+
+    class Meta:
+        app_label = "moderation"
+        verbose_name = "信息形成日期变更记录"
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.page_id}: {self.old_value} → {self.new_value}"
+
+
+@register_revision_hook
+def record_formed_on(page, revision, user):
+    formed_on = getattr(page, "formed_on", None)
+    if formed_on is None:
+        return
+    last = FormedOnChange.objects.filter(page_id=page.pk).order_by("-changed_at", "-pk").first()
+    if last is None or last.new_value != formed_on:
+        FormedOnChange.objects.create(
+            page_id=page.pk,
+            old_value=last.new_value if last else None,
+            new_value=formed_on,
+            changed_by=user,
+        )
 
 
 @receiver(workflow_submitted)

@@ -66,12 +66,16 @@ class ApprovalForm(forms.Form):
 
 
 class HeadApprovalForm(ApprovalForm):
-    """Step 1: approving confirms the confidentiality review (保密审查), as the form says."""
+    """Step 1: approving confirms the confidentiality review (保密审查) and the 信息形成日期,
+    as the form says."""
 
     comment = forms.CharField(
         label="审批意见",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=2000,
-        help_text="同意即表示您已完成保密审查：内容已核实，不含国家秘密、工作秘密和未脱敏的个人信息。",
+        help_text=(
+            "同意即表示您已完成保密审查：内容已核实，不含国家秘密、工作秘密和未脱敏的个人信息；"
+            "并已核实信息形成日期（发布时限由此起算）。"
+        ),
     )

@@ -110,6 +110,16 @@ def blocked_submission_reasons(form):
     return form.submission_refusals
 
 
+class TimelyItemForm(ItemPageForm):
+    """A time-sensitive item must say when its event is (the deadline counts from it)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "event_date" in self.fields:
+            self.fields["event_date"].required = True
+            self.fields["event_date"].error_messages["required"] = "请填写事件日期（发布时限由此起算）。"
+
+
 class ItemCopyForm(CopyForm):
     """Copying an item never publishes the copy: it is a new item that must pass the chain."""
 

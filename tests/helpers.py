@@ -16,6 +16,8 @@ def news_form_data(department, title="测试信息：民政工作动态", **extr
         "author_byline": "",
         "department": str(department.pk),
         "formed_on": "2026-11-20",
+        "notice_kind": "result",
+        "event_date": "2026-11-20",
         "topic": "general",
         "disclosure_method": "proactive",
         "summary": "",

@@ -51,6 +51,17 @@ GUARDS = {
         "only when every chain step approved it (disabling or removing steps clears nothing).",
         [MATRIX, "tests.moderation.test_bypass.test_disabled_steps_do_not_shorten_the_chain"],
     ),
+    "reports": (
+        "reports.access: each report screen and action checks the role on the server (deny by "
+        "default); clean-up withdrawals go through moderation.withdrawal (the administrator's "
+        "route), marking a document ended is the Office's or the administrator's, audited.",
+        [
+            MATRIX,
+            "tests.reports.test_cleanup.test_departments_cannot_clean_up",
+            "tests.reports.test_cleanup.test_the_office_marks_but_only_the_administrator_withdraws",
+            "tests.reports.test_assessment.test_office_edits_weights_and_bad_input_is_refused",
+        ],
+    ),
     "session": (
         "The signed-in user's own session, password or preferences.",
         ["tests.accounts.test_first_login.test_demo_account_must_change_password_before_any_admin_page"],
@@ -186,6 +197,16 @@ ROUTES = {
     "admin/withdraw/<int:page_id>/": "chain-views",
     "admin/withdraw/<int:page_id>/purge/": "chain-views",
     "admin/notifications/read/": "session",
+    # Statistics, assessment, freshness, clean-up, link check, annual figures (reports/)
+    "admin/reports/statistics/": "read",
+    "admin/reports/assessment/": "read",
+    "admin/reports/assessment/print/": "read",
+    "admin/reports/weights/": "reports",
+    "admin/reports/freshness/": "read",
+    "admin/reports/cleanup/": "read",
+    "admin/reports/cleanup/<int:page_id>/<str:action>/": "reports",
+    "admin/reports/links/": "read",
+    "admin/reports/annual/": "read",
     "admin/columns/mapping/": "model-policy",
 }
 

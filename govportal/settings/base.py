@@ -178,6 +178,9 @@ CACHES["preview"] = {
 }
 
 # Disclosure index number (索引号): pattern fields are org_code, year and serial.
+# Working days within which a public question (群众留言) must be answered (the bureau's setting;
+# the inspection veto is 3 months).
+GOVPORTAL_QUESTION_REPLY_WORKING_DAYS = int(os.environ.get("GOVPORTAL_QUESTION_REPLY_WORKING_DAYS", "10"))
 GOVPORTAL_INDEX_NUMBER_PATTERN = os.environ.get(
     "GOVPORTAL_INDEX_NUMBER_PATTERN", "{org_code}/{year}-{serial:05d}"
 )

@@ -5,6 +5,7 @@ from .base import (  # noqa: F401
     CategoryPage,
     ColumnKind,
     ColumnPage,
+    DeadlineBasis,
     GovPage,
     HomePage,
     IndexNumberSequence,
@@ -14,7 +15,7 @@ from .base import (  # noqa: F401
 from .bureau import AppointmentPage, LeaderProfilePage, StandingPage  # noqa: F401
 from .disclosure import AnnualReportPage, BudgetPage, DisclosurePage  # noqa: F401
 from .interaction import QAEntryPage, QuestionPage, SurveyPage  # noqa: F401
-from .news import NewsPage, NoticePage  # noqa: F401
+from .news import NewsPage, NoticePage, TimelyKind  # noqa: F401
 from .policy import PolicyPage  # noqa: F401
 from .search import PublicDocument, PublicIndexState, SearchBigram  # noqa: F401
 from .services import LinkPage, ServiceGuidePage  # noqa: F401

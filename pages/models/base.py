@@ -14,7 +14,7 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import RichTextField, StreamField
 from wagtail.locks import WorkflowLock
-from wagtail.models import Page
+from wagtail.models import Page, Revision
 from wagtail.search import index
 
 from ..addresses import placeholder_slug, settle_address
@@ -265,8 +265,19 @@ class VideoBlock(StructBlock):
         label = "视频"
 
 
+class DeadlineBasis(models.TextChoices):
+    """What an item type's publication deadline counts from (RULES §4, STANDARDS §1)."""
+
+    FORMATION = "formation", "信息形成日期起 20 个工作日（或栏目更严时限）"
+    EVENT = "event", "事件日期前后 3 个工作日（时效性信息）"
+    QUESTION = "question", "留言之日起的答复时限"
+    ANNUAL_REPORT = "annual_report", "次年 1 月 31 日前"
+
+
 class BaseItemPage(GovPage):
     """An item (信息) in a leaf column: owned by a department, with disclosure metadata."""
+
+    deadline_basis = DeadlineBasis.FORMATION
 
     class Topic(models.TextChoices):
         GENERAL = "general", "民政综合"
@@ -371,6 +382,7 @@ class BaseItemPage(GovPage):
     def clean(self):
         super().clean()
         self._check_column()
+        self._check_formed_on()
 
     def minimal_clean(self):
         # Drafts too: an item type lives only in the columns whose kind accepts it.
@@ -383,6 +395,26 @@ class BaseItemPage(GovPage):
             column = parent.specific
             if not isinstance(column, ColumnPage) or column.kind not in self.column_kinds:
                 raise ValidationError(f"“{self._meta.verbose_name}”不能放在栏目“{parent.title}”下。")
+
+    def _check_formed_on(self):
+        first_saved = self.first_saved_on()
+        if self.formed_on and self.formed_on > first_saved:
+            # The deadline counts from this date: it cannot be moved past the first save.
+            raise ValidationError(
+                {"formed_on": f"信息形成日期不能晚于首次保存日期（{first_saved:%Y-%m-%d}）。"}
+            )
+
+    def first_saved_on(self):
+        """The day the item was first saved (today for a new one)."""
+        if self.pk:
+            first = (
+                Revision.objects.for_instance(self)
+                .order_by("created_at")
+                .values_list("created_at", flat=True)
+            ).first()
+            if first is not None:
+                return timezone.localdate(first)
+        return timezone.localdate()
 
     def save(self, *args, **kwargs):
         if not self.index_number:

@@ -5,7 +5,7 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.models import Page
 
-from .base import BaseItemPage, ColumnKind
+from .base import BaseItemPage, ColumnKind, DeadlineBasis
 
 
 def validate_year(value):
@@ -17,6 +17,7 @@ class AnnualReportPage(BaseItemPage):
     """An annual government-information disclosure report (信息年报), due by 31 January."""
 
     column_kinds = (ColumnKind.ANNUAL_REPORTS,)
+    deadline_basis = DeadlineBasis.ANNUAL_REPORT
 
     year = models.PositiveIntegerField("报告年度", validators=[validate_year])
 

@@ -8,7 +8,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from .base import RICH_TEXT_FEATURES, BaseItemPage, ColumnKind
+from .base import RICH_TEXT_FEATURES, BaseItemPage, ColumnKind, DeadlineBasis
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -22,6 +22,7 @@ class QuestionPage(BaseItemPage):
     The asker's name and contact are private and never leave the CMS."""
 
     column_kinds = (ColumnKind.QUESTIONS,)
+    deadline_basis = DeadlineBasis.QUESTION
 
     question = models.TextField("留言内容", max_length=2000)
     asker_name = models.CharField("留言人", max_length=50, blank=True)

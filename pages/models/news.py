@@ -1,17 +1,48 @@
-"""要闻动态 and 通知公告: dynamic, time-sensitive items."""
+"""要闻动态 and 通知公告: dynamic, time-sensitive items (时效性信息). Each says whether it reports
+a result (within 3 working days after the event) or announces one (at least 3 working days
+before it), RULES §4."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Page
 
-from .base import BaseItemPage, ColumnKind
+from ..forms import TimelyItemForm
+from .base import BaseItemPage, ColumnKind, DeadlineBasis
+
+
+class TimelyKind(models.TextChoices):
+    RESULT = "result", "结果类"
+    PREVIEW = "preview", "预告类"
+
+
+EVENT_DATE_HELP = "结果类为事件发生日期，预告类为事件举行日期。"
+
+
+def check_result_event_date(item):
+    """A result cannot be reported before its event happened."""
+    if item.notice_kind == TimelyKind.RESULT and item.event_date and item.formed_on:
+        if item.event_date > item.formed_on:
+            raise ValidationError({"event_date": "结果类信息的事件日期不能晚于信息形成日期。"})
 
 
 class NewsPage(BaseItemPage):
     """A news item (工作动态, 时政要闻); a repost names its source (来源)."""
 
     column_kinds = (ColumnKind.NEWS,)
+    deadline_basis = DeadlineBasis.EVENT
+    base_form_class = TimelyItemForm
+
+    notice_kind = models.CharField(
+        "时效类型", max_length=10, choices=TimelyKind.choices, default=TimelyKind.RESULT
+    )
+    event_date = models.DateField(
+        "事件日期",
+        null=True,
+        blank=True,
+        help_text=EVENT_DATE_HELP
+        + "结果类须在事件后 3 个工作日内发布，预告类须在事件前至少 3 个工作日发布。",
+    )
 
     source = models.CharField(
         "来源", max_length=100, blank=True, help_text="转载信息须注明来源，如“新华社”“市民政局”。"
@@ -20,6 +51,10 @@ class NewsPage(BaseItemPage):
 
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("source"), FieldPanel("author_byline")]),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("notice_kind"), FieldPanel("event_date")])],
+            heading="时效",
+        ),
         *BaseItemPage.metadata_panels,
         FieldPanel("body"),
         FieldPanel("attachments"),
@@ -28,19 +63,22 @@ class NewsPage(BaseItemPage):
     class Meta:
         verbose_name = "新闻动态"
 
+    def clean(self):
+        super().clean()
+        check_result_event_date(self)
+
 
 class NoticePage(BaseItemPage):
     """A notice (通知公告): result-type within 3 working days after the event, preview-type
     at least 3 working days before it (RULES §4)."""
 
-    class NoticeKind(models.TextChoices):
-        RESULT = "result", "结果类"
-        PREVIEW = "preview", "预告类"
+    NoticeKind = TimelyKind
 
     column_kinds = (ColumnKind.NOTICES,)
+    deadline_basis = DeadlineBasis.EVENT
 
-    notice_kind = models.CharField("通知类型", max_length=10, choices=NoticeKind.choices)
-    event_date = models.DateField("事件日期", help_text="结果类为事件发生日期，预告类为事件举行日期。")
+    notice_kind = models.CharField("通知类型", max_length=10, choices=TimelyKind.choices)
+    event_date = models.DateField("事件日期", help_text=EVENT_DATE_HELP)
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -57,6 +95,4 @@ class NoticePage(BaseItemPage):
 
     def clean(self):
         super().clean()
-        if self.notice_kind == self.NoticeKind.RESULT and self.event_date and self.formed_on:
-            if self.event_date > self.formed_on:
-                raise ValidationError({"event_date": "结果类通知的事件日期不能晚于信息形成日期。"})
+        check_result_event_date(self)

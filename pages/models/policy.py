@@ -25,6 +25,12 @@ class PolicyPage(BaseItemPage):
     written_on = models.DateField("成文日期")
     effective_on = models.DateField("施行日期", null=True, blank=True)
     validity = models.CharField("有效性", max_length=12, choices=Validity.choices, default=Validity.IN_FORCE)
+    valid_until = models.DateField(
+        "有效期至", null=True, blank=True, help_text="有明确有效期的文件填写；过期后列入清理清单。"
+    )
+    abolished_on = models.DateField(
+        "废止或失效日期", null=True, blank=True, help_text="已废止或已失效的文件填写，用于年报统计。"
+    )
     replaced_by = models.ForeignKey(
         "pages.PolicyPage",
         verbose_name="替代文件",
@@ -40,7 +46,10 @@ class PolicyPage(BaseItemPage):
             [
                 FieldRowPanel([FieldPanel("document_number"), FieldPanel("issuing_authority")]),
                 FieldRowPanel([FieldPanel("written_on"), FieldPanel("effective_on")]),
-                FieldRowPanel([FieldPanel("validity"), FieldPanel("replaced_by")]),
+                FieldRowPanel(
+                    [FieldPanel("validity"), FieldPanel("valid_until"), FieldPanel("abolished_on")]
+                ),
+                FieldPanel("replaced_by"),
             ],
             heading="文件信息",
         ),
@@ -63,6 +72,8 @@ class PolicyPage(BaseItemPage):
             errors["replaced_by"] = "现行有效的文件不应有替代文件；请先修改有效性。"
         if self.effective_on and self.written_on and self.effective_on < self.written_on:
             errors["effective_on"] = "施行日期不能早于成文日期。"
+        if self.valid_until and self.written_on and self.valid_until < self.written_on:
+            errors["valid_until"] = "有效期至不能早于成文日期。"
         if errors:
             raise ValidationError(errors)
 

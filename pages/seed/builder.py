@@ -241,6 +241,8 @@ def seed_items(columns, departments, stdout=None):
                 first_published_at=published,
                 **_item_fields(cls, spec, today, columns),
             )
+            if cls is NewsPage:
+                page.event_date = page.formed_on  # the demo's news report that day's events
             author = author_for(page.department)
             page.owner = author
             with transaction.atomic(), quietly():

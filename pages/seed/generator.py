@@ -49,7 +49,7 @@ def generate_items(count, columns, departments, stdout=None, seed=2026):
         cls = KIND_TO_CLASS[column.kind]
         published = now - datetime.timedelta(minutes=rng.randint(0, 60 * 24 * 700))
         extra = {}
-        if cls is NoticePage:
+        if cls in (NoticePage, NewsPage):
             extra = dict(notice_kind="result", event_date=published.date())
         elif cls is PolicyPage:
             extra = dict(

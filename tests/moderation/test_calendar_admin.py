@@ -22,8 +22,14 @@ def fresh_calendar():
 
 @pytest.fixture
 def on_day(monkeypatch):
+    real_localdate = calendar_hooks.timezone.localdate
+
     def _set(day):
-        monkeypatch.setattr(calendar_hooks.timezone, "localdate", lambda: day)
+        # Only "today" moves; converting a given datetime (other dashboard panels) still works.
+        def localdate(value=None, timezone=None):
+            return day if value is None else real_localdate(value, timezone)
+
+        monkeypatch.setattr(calendar_hooks.timezone, "localdate", localdate)
 
     return _set
 

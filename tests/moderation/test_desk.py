@@ -10,6 +10,7 @@ from moderation.demo_chain import advance, send_back, submit
 from moderation.desk import SubmissionRecord, desk_table
 from moderation.models import Department
 from pages.models import NewsPage
+from tests.helpers import create_item, current_task_state, news_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +75,34 @@ def test_desk_page_shows_counts_and_exports(login, demo, counting_department):
     assert line.split(",")[1:7] == ["6", "4", "1", "1", "2", "1"]
     xlsx = client.get("/admin/desk/?format=xlsx")
     assert xlsx.content.startswith(b"PK")
+
+
+def test_formed_on_cannot_pass_the_first_save_and_every_change_is_on_the_approval_form(login, demo):
+    client = login("staff_jiuzhu", client=Client())
+    column = demo.columns["gongzuo-dongtai"]
+    department = demo.departments["社会救助股"]
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = create_item(
+        client, column, department, action=None, title="形成日期测试", formed_on=f"{tomorrow}"
+    )
+    assert response.status_code == 200
+    assert f"信息形成日期不能晚于首次保存日期（{timezone.localdate():%Y-%m-%d}）" in response.content.decode()
+    assert not NewsPage.objects.filter(title="形成日期测试").exists()
+
+    create_item(client, column, department, action=None, title="形成日期测试", formed_on="2026-11-20")
+    page = NewsPage.objects.get(title="形成日期测试")
+    data = news_form_data(
+        department, title="形成日期测试", slug=page.slug, formed_on="2026-11-18", event_date="2026-11-18"
+    )
+    data["action-submit"] = "1"
+    assert client.post(f"/admin/pages/{page.pk}/edit/", data).status_code == 302
+    changes = [(c.old_value, c.new_value) for c in page.formed_on_changes.all()]
+    assert changes == [
+        (None, datetime.date(2026, 11, 20)),
+        (datetime.date(2026, 11, 20), datetime.date(2026, 11, 18)),
+    ]
+    assert current_task_state(page) is not None
+    advance(page, 1)
+    form = client.get(f"/admin/review/form/{page.pk}/").content.decode()
+    assert "由 2026-11-20 改为 2026-11-18" in form
+    assert "科室初审确认" in form

@@ -1,0 +1,170 @@
+"""清理清单 (RULES §3: 对失效信息和废止的政府文件等要及时清理): what must be cleaned up, each
+with the action to take, and the actions themselves — in one transaction, written to the audit
+log, never destroying a record (a withdrawn item keeps its page, revisions, 审批单 and
+statistics). The Office and the administrator mark documents expired or abolished; withdrawing
+stays the administrator's (RULES §1), through moderation.withdrawal."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.log_actions import log
+
+from moderation import withdrawal
+from moderation.deadlines import Urgency, deadline_for
+from moderation.desk import SubmissionRecord
+from pages.models import ITEM_PAGE_MODELS, PolicyPage, QuestionPage, SurveyPage
+from pages.search import index_page
+
+from .reminders import PENDING_STATES
+
+LOG_ACTIONS = {
+    "govportal.cleanup_withdraw": "清理：撤回",
+    "govportal.cleanup_expire": "清理：标记已失效",
+    "govportal.cleanup_abolish": "清理：标记已废止",
+}
+
+
+@dataclass
+class Entry:
+    """One thing to clean up: the item, why, and the actions that resolve it."""
+
+    page: object
+    problem: str
+    actions: tuple  # names of ACTIONS offered for this entry, or () with a link to the editor
+    advice: str = ""
+
+
+def policy_entries(today):
+    live = PolicyPage.objects.live().select_related("department", "replaced_by")
+    entries = []
+    for policy in live.filter(validity=PolicyPage.Validity.IN_FORCE, valid_until__lt=today):
+        entries.append(
+            Entry(
+                policy, f"有效期至 {policy.valid_until:%Y-%m-%d}，已过期仍标为现行有效", ("expire", "abolish")
+            )
+        )
+    for policy in live.filter(validity__in=[PolicyPage.Validity.ABOLISHED, PolicyPage.Validity.EXPIRED]):
+        entries.append(
+            Entry(policy, f"已标记为“{policy.get_validity_display()}”，仍在网站上发布", ("withdraw",))
+        )
+    return entries
+
+
+def survey_entries(today):
+    return [
+        Entry(survey, f"征集已于 {survey.closes_on:%Y-%m-%d} 截止，仍在征集栏目中发布", ("withdraw",))
+        for survey in SurveyPage.objects.live().filter(closes_on__lt=today).select_related("department")
+    ]
+
+
+def question_entries(today):
+    """Questions not yet answered (published) past their reply deadline: the overdue list."""
+    pending = SubmissionRecord.objects.filter(state__in=PENDING_STATES).values("page_id")
+    entries = []
+    for question in QuestionPage.objects.filter(pk__in=pending).select_related("department"):
+        deadline = deadline_for(question, today)
+        if deadline.urgency == Urgency.OVERDUE:
+            entries.append(
+                Entry(question, f"逾期未答复：{deadline.label}", (), advice="请所属部门拟写答复并提交审批")
+            )
+    return entries
+
+
+def broken_attachment_entries():
+    """Live items whose attachment is gone: deleted from the library or its file missing."""
+    Document = get_document_model()
+    items = []
+    wanted = set()
+    for model in ITEM_PAGE_MODELS:
+        for page in model.objects.live().exclude(attachments=[]).select_related("department"):
+            ids = {
+                block.value["document"].pk if block.value.get("document") else None
+                for block in page.attachments
+            }
+            items.append((page, ids))
+            wanted |= ids
+    present = {doc.pk: doc for doc in Document.objects.filter(pk__in=[i for i in wanted if i])}
+    readable = {pk for pk, doc in present.items() if doc.file and doc.file.storage.exists(doc.file.name)}
+    entries = []
+    for page, ids in items:
+        broken = [i for i in ids if i not in readable]
+        if broken:
+            entries.append(
+                Entry(page, f"{len(broken)} 个附件已丢失或无法读取", (), advice="请编辑并重新上传附件")
+            )
+    return entries
+
+
+def queue(today=None):
+    """Every entry, grouped: [(heading, entries)]."""
+    today = today or timezone.localdate()
+    return [
+        ("过期和废止的政策文件", policy_entries(today)),
+        ("已截止的调查征集", survey_entries(today)),
+        ("逾期未答复的群众留言", question_entries(today)),
+        ("附件损坏的信息", broken_attachment_entries()),
+    ]
+
+
+# --- actions -------------------------------------------------------------------------------------
+
+
+class CleanupError(ValidationError):
+    """A clean-up action that cannot be done; the message (Chinese) says why."""
+
+
+def withdraw(page, user, reason):
+    """撤回 through the chain's one withdrawal route (the administrator's, with a reason; the
+    page and all its records stay), noted as a clean-up in the log."""
+    with transaction.atomic():
+        record = withdrawal.withdraw(page, user, reason)
+        log(instance=page, action="govportal.cleanup_withdraw", user=user, data={"reason": record.reason})
+    return record
+
+
+def mark_expired(policy, user):
+    """已失效: the document's own page says so (STANDARDS §3), the item stays published."""
+    _set_validity(policy, user, PolicyPage.Validity.EXPIRED, None, "govportal.cleanup_expire")
+
+
+def mark_abolished(policy, user, replaced_by=None):
+    """已废止, linking the document that replaces it when there is one."""
+    if replaced_by is not None and replaced_by.pk == policy.pk:
+        raise CleanupError("替代文件不能是本文件。")
+    _set_validity(policy, user, PolicyPage.Validity.ABOLISHED, replaced_by, "govportal.cleanup_abolish")
+
+
+def _set_validity(policy, user, validity, replaced_by, action):
+    with transaction.atomic():
+        before = policy.get_validity_display()
+        # A status note on a published document, not a change of its words: it is written to
+        # the live page and its live revision directly, as the chain's publication guard
+        # admits only revisions that completed the chain.
+        PolicyPage.objects.filter(pk=policy.pk).update(
+            validity=validity,
+            replaced_by=replaced_by if replaced_by is not None else policy.replaced_by,
+            abolished_on=policy.abolished_on or timezone.localdate(),
+        )
+        policy.refresh_from_db()
+        if policy.live_revision is not None:
+            content = dict(policy.live_revision.content)
+            content.update(
+                validity=validity,
+                replaced_by=policy.replaced_by_id,
+                abolished_on=policy.abolished_on.isoformat(),
+            )
+            type(policy.live_revision).objects.filter(pk=policy.live_revision_id).update(content=content)
+        log(
+            instance=policy,
+            action=action,
+            user=user,
+            data={
+                "before": before,
+                "after": policy.get_validity_display(),
+                "replaced_by": policy.replaced_by.title if policy.replaced_by else "",
+            },
+        )
+        transaction.on_commit(lambda: index_page(policy.pk))
