@@ -56,16 +56,24 @@ def register_review_urls():
     ]
 
 
+def queue_count(request):
+    """How many items wait for this user, worked out once per request: the sidebar, its badge and
+    the dashboard all ask, and each answer checks every candidate step's acting rules."""
+    if not hasattr(request, "_govportal_queue_count"):
+        request._govportal_queue_count = queue_for(request.user).count()
+    return request._govportal_queue_count
+
+
 class QueueMenuItem(MenuItem):
     def get_context(self, request):
         context = super().get_context(request)
-        count = queue_for(request.user).count()
+        count = queue_count(request)
         if count:
             context["label"] = f"待我审批（{count}）"
         return context
 
     def is_shown(self, request):
-        return queue_for(request.user).exists() or request.user.groups.exists()
+        return bool(queue_count(request)) or request.user.groups.exists()
 
 
 @hooks.register("register_admin_menu_item")
@@ -139,7 +147,7 @@ class NotificationsPanel(Component):
 
     def render_html(self, parent_context=None):
         notes = list(AdminNotification.objects.filter(user=self.request.user, read_at__isnull=True)[:10])
-        queue = queue_for(self.request.user).count()
+        queue = queue_count(self.request)
         items = "".join(
             str(
                 format_html(

@@ -62,10 +62,17 @@ def _require_reason(reason, what):
     return reason
 
 
-@transaction.atomic
 def withdraw(page, user, reason):
-    """Take a published item off the public site, keeping every record of it."""
+    """Take a published item off the public site, keeping every record of it: the
+    administrator's, for any published item (RULES §1)."""
     _require_administrator(user, "撤回")
+    return take_down(page, user, reason)
+
+
+@transaction.atomic
+def take_down(page, user, reason):
+    """The withdrawal itself, for a caller that has decided who may withdraw this item: the
+    administrator above, the Office for an item due on the clean-up list (reports.cleanup)."""
     reason = _require_reason(reason, "撤回")
     page = Page.objects.select_for_update().get(pk=page.pk).specific
     if not page.live:

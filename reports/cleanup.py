@@ -1,8 +1,9 @@
 """清理清单 (RULES §3: 对失效信息和废止的政府文件等要及时清理): what must be cleaned up, each
 with the action to take, and the actions themselves — in one transaction, written to the audit
 log, never destroying a record (a withdrawn item keeps its page, revisions, 审批单 and
-statistics). The Office and the administrator mark documents expired or abolished; withdrawing
-stays the administrator's (RULES §1), through moderation.withdrawal."""
+statistics). The Office and the administrator mark documents expired or abolished and withdraw
+the items the list says are due (abolished or expired documents, closed surveys) through
+moderation.withdrawal; withdrawing anything else stays the administrator's (RULES §1)."""
 
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from moderation.desk import SubmissionRecord
 from pages.models import ITEM_PAGE_MODELS, PolicyPage, QuestionPage, SurveyPage
 from pages.search import index_page
 
+from .access import can_clean_up
 from .reminders import PENDING_STATES
 
 LOG_ACTIONS = {
@@ -116,13 +118,26 @@ class CleanupError(ValidationError):
     """A clean-up action that cannot be done; the message (Chinese) says why."""
 
 
-def withdraw(page, user, reason):
-    """撤回 through the chain's one withdrawal route (the administrator's, with a reason; the
-    page and all its records stay), noted as a clean-up in the log."""
+def withdraw(page, user, reason, today=None):
+    """撤回 an item the list says is due, by the administrator or the Office, through the chain's
+    one withdrawal (reason required; the page and all its records stay), noted as a clean-up."""
+    if not can_clean_up(user):
+        raise CleanupError("只有管理员或办公室可以处理清理清单。")
+    if page.pk not in due_for_withdrawal(today or timezone.localdate()):
+        raise CleanupError("该信息不在清理清单的待撤回项中；其他撤回请由管理员在编辑页办理。")
     with transaction.atomic():
-        record = withdrawal.withdraw(page, user, reason)
+        record = withdrawal.take_down(page, user, reason)
         log(instance=page, action="govportal.cleanup_withdraw", user=user, data={"reason": record.reason})
     return record
+
+
+def due_for_withdrawal(today):
+    """Ids of the items the list offers to withdraw."""
+    return {
+        entry.page.pk
+        for entry in policy_entries(today) + survey_entries(today)
+        if "withdraw" in entry.actions
+    }
 
 
 def mark_expired(policy, user):

@@ -12,7 +12,6 @@ from django.utils.functional import cached_property
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page, PageLogEntry
 
-from govportal.accounts.roles import is_administrator
 from moderation.chain import ChainError
 from moderation.models import Department
 from pages.models import PolicyPage
@@ -297,7 +296,6 @@ def cleanup_queue(request):
         "reports/cleanup.html",
         {
             "groups": queue(),
-            "may_withdraw": is_administrator(request.user),
             "policies": PolicyPage.objects.live().order_by("-written_on").only("pk", "title"),
             "records": [
                 (LOG_ACTIONS[entry.action], entry)

@@ -53,12 +53,12 @@ GUARDS = {
     ),
     "reports": (
         "reports.access: each report screen and action checks the role on the server (deny by "
-        "default); clean-up withdrawals go through moderation.withdrawal (the administrator's "
-        "route), marking a document ended is the Office's or the administrator's, audited.",
+        "default); the Office or the administrator withdraws only what the clean-up list says is "
+        "due (through moderation.withdrawal, reason required) and marks documents ended, audited.",
         [
             MATRIX,
             "tests.reports.test_cleanup.test_departments_cannot_clean_up",
-            "tests.reports.test_cleanup.test_the_office_marks_but_only_the_administrator_withdraws",
+            "tests.reports.test_cleanup.test_the_office_withdraws_what_the_list_says_is_due_and_nothing_else",
             "tests.reports.test_assessment.test_office_edits_weights_and_bad_input_is_refused",
         ],
     ),
@@ -214,13 +214,6 @@ ROUTES = {
 # can publish, change or delete an item. Listed by prefix with the views each viewset mounts.
 _MODEL_VIEWSETS = {
     "admin/collections/": ["", "add/", "<int:pk>/", "<int:pk>/delete/", "<int:collection_id>/privacy/"],
-    "admin/forms/": [
-        "",
-        "results/",
-        "submissions/<int:page_id>/",
-        "submissions/<int:page_id>/results/",
-        "submissions/<int:page_id>/delete/",
-    ],
     "admin/redirects/": [
         "",
         "results/",

@@ -16,7 +16,6 @@ INSTALLED_APPS = [
     "moderation",
     "pages",
     "reports",
-    "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail_modeladmin",

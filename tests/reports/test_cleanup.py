@@ -80,13 +80,28 @@ def test_administrator_withdraws_a_closed_survey_with_a_reason_records_stay(demo
     assert survey.pk not in {e.page.pk for e in entries("已截止的调查征集")}
 
 
-def test_the_office_marks_but_only_the_administrator_withdraws(demo, login):
+def test_the_office_withdraws_what_the_list_says_is_due_and_nothing_else(demo, login):
     survey = SurveyPage.objects.live().filter(closes_on__lt=timezone.localdate()).first()
-    office = login("head_office", client=Client())
-    assert "撤回由管理员办理" in office.get("/admin/reports/cleanup/").content.decode()
+    open_item = PolicyPage.objects.live().filter(validity=PolicyPage.Validity.IN_FORCE).first()
+    office = login("operator", client=Client())
+    listing = office.get("/admin/reports/cleanup/").content.decode()
+    assert f"/admin/reports/cleanup/{survey.pk}/withdraw/" in listing and "撤回理由" in listing
+    office.post(f"/admin/reports/cleanup/{open_item.pk}/withdraw/", {"reason": "试图撤回"})
+    open_item.refresh_from_db()
+    assert open_item.live and not Withdrawal.objects.filter(page=open_item).exists()
     office.post(f"/admin/reports/cleanup/{survey.pk}/withdraw/", {"reason": "征集已结束"})
     survey.refresh_from_db()
-    assert survey.live and not Withdrawal.objects.filter(page=survey).exists()
+    assert not survey.live and Withdrawal.objects.get(page=survey).withdrawn_by.username == "operator"
+    assert (
+        PageLogEntry.objects.get(page=survey, action="govportal.cleanup_withdraw").user.username == "operator"
+    )
+
+
+def test_the_office_cannot_withdraw_outside_the_list_through_the_editor_route(demo, login):
+    item = PolicyPage.objects.live().filter(validity=PolicyPage.Validity.IN_FORCE).first()
+    login("operator", client=Client()).post(f"/admin/withdraw/{item.pk}/", {"reason": "试图撤回"})
+    item.refresh_from_db()
+    assert item.live and not Withdrawal.objects.filter(page=item).exists()
 
 
 def test_expire_action(expired_policy, login):
