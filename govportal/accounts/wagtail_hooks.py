@@ -1,4 +1,29 @@
 from wagtail import hooks
+from wagtail.admin.ui.sidebar import MainMenuModule
+from wagtail.models import Site
+from wagtail.sites.views import IndexView as SiteIndexView
+
+_menu_module_js_args = MainMenuModule.js_args
+
+
+def _menu_module_js_args_full_name(self):
+    # Wagtail's sidebar names the signed-in user by first_name alone, which for a Chinese name
+    # is the given name (国平); officials are named in full, surname first (陈国平).
+    menu_items, account_items, user = _menu_module_js_args(self)
+    return [
+        menu_items,
+        account_items,
+        {**user, "name": self.user.get_full_name() or self.user.get_username()},
+    ]
+
+
+MainMenuModule.js_args = _menu_module_js_args_full_name
+
+# Wagtail's sites listing labels three columns with the bare field name ("Port", "Site name",
+# "Root page"), which no catalogue translates; the fields' own verbose names are translated.
+for _column in SiteIndexView.columns:
+    if _column.name in ("port", "site_name", "root_page"):
+        _column.label = Site._meta.get_field(_column.name).verbose_name
 
 
 def _flag_password_set_by_someone_else(request, user):

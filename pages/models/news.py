@@ -61,7 +61,7 @@ class NewsPage(BaseItemPage):
     ]
 
     class Meta:
-        verbose_name = "新闻动态"
+        verbose_name = "要闻动态"
 
     def clean(self):
         super().clean()

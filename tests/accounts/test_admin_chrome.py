@@ -1,5 +1,7 @@
 """The admin's chrome speaks for the bureau, in Chinese, and fetches nothing from outside."""
 
+import json
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -37,6 +39,10 @@ def test_names_are_shown_surname_first(login, demo):
     assert user.get_full_name() == "陈国平"
     html = login("admin").get("/admin/users/").content.decode()
     assert "陈国平" in html and "国平 陈" not in html
+    dashboard = login("staff_jiuzhu").get("/admin/").content.decode()
+    props = dashboard.split('id="wagtail-sidebar-props"', 1)[1].split(">", 1)[1].split("</script>", 1)[0]
+    sidebar = json.dumps(json.loads(props), ensure_ascii=False)
+    assert '"name": "陈国平"' in sidebar and '"name": "国平"' not in sidebar
 
 
 def test_user_list_says_active_in_chinese(login):

@@ -47,10 +47,21 @@ ADMIN_SCREENS = [
     "/admin/reports/site-history/",
     "/admin/reports/aging-pages/",
     "/admin/reports/page-types-usage/",
+    "/admin/sites/",
+    "/admin/redirects/",
+    "/admin/collections/",
+    "/admin/reports/statistics/",
+    "/admin/reports/assessment/",
+    "/admin/reports/freshness/",
+    "/admin/reports/cleanup/",
+    "/admin/reports/links/",
+    "/admin/reports/annual/",
 ]
 
 # Latin words that are the interface's own Chinese usage, not untranslated text.
 ALLOWED_WORDS = {"PDF", "Excel", "CSV", "Word", "WPS", "OFD", "ID", "KB", "MB", "GB", "ICP", "API", "URL"}
+# The demo site's host name is data on the sites screen.
+ALLOWED_WORDS |= {"localhost"}
 # The demo accounts' user names are data (DESIGN.md fixes them), shown in user lists and logs.
 USERNAME_PARTS = {"admin", "director", "ideology", "deputy", "head", "staff", "operator"} | {
     "jiuzhu",

@@ -167,7 +167,7 @@ COLUMN_KINDS = {
     15: "services",
 }
 TYPE_LABELS = {
-    "pages.NewsPage": "新闻动态",
+    "pages.NewsPage": "要闻动态",
     "pages.NoticePage": "通知公告",
     "pages.PolicyPage": "政策文件",
     "pages.QuestionPage": "群众留言",
