@@ -55,10 +55,24 @@ class SiteIdentity(BaseGenericSetting):
     org_code = models.CharField(
         "组织机构代码", max_length=40, blank=True, help_text="用于生成索引号，如 11440783MB2C12345X。"
     )
+    emblem = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name="站徽",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="显示在后台登录页和侧栏，建议使用正方形图片；未上传时显示网站名称的首字。",
+    )
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("site_name"), FieldPanel("site_domain"), FieldPanel("site_id_code")],
+            [
+                FieldPanel("site_name"),
+                FieldPanel("site_domain"),
+                FieldPanel("site_id_code"),
+                FieldPanel("emblem"),
+            ],
             heading="网站",
         ),
         MultiFieldPanel(

@@ -33,7 +33,7 @@ from ..models import (
     SurveyPage,
 )
 from .content import DEMO_ITEMS, PENDING_ITEMS, publication_time
-from .media import attachment_for, leader_photo, news_image
+from .media import attachment_for, leader_photo, news_image, site_emblem
 from .tree import COLUMN_TREE
 
 DEMO_IDENTITY = dict(
@@ -74,6 +74,9 @@ def seed_identity():
         for field, value in DEMO_IDENTITY.items():
             setattr(identity, field, value)
         identity.save()
+    if identity.emblem_id is None:
+        identity.emblem = site_emblem()
+        identity.save(update_fields=["emblem"])
     return identity
 
 

@@ -1,6 +1,7 @@
 """Demo images and attachments, drawn and written locally (nothing is downloaded)."""
 
 import io
+import math
 import zlib
 
 from django.core.files.base import ContentFile
@@ -32,6 +33,31 @@ def _portrait(colour):
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def _emblem():
+    """A red disc with a gold ring and a five-pointed star: a stand-in for the bureau's emblem."""
+    size = 288
+    image = PILImage.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse([4, 4, size - 4, size - 4], fill="#f4c542")
+    draw.ellipse([20, 20, size - 20, size - 20], fill="#b71c1c")
+    centre, outer, inner = size / 2, size * 0.3, size * 0.12
+    points = [
+        (
+            centre + (outer if i % 2 == 0 else inner) * math.sin(math.pi * i / 5),
+            centre - (outer if i % 2 == 0 else inner) * math.cos(math.pi * i / 5),
+        )
+        for i in range(10)
+    ]
+    draw.polygon(points, fill="#f4c542")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def site_emblem():
+    return get_or_create_image("网站站徽", _emblem)
 
 
 def get_or_create_image(title, data_factory):

@@ -21,6 +21,19 @@ def test_login_page_carries_the_site_name_not_wagtails(demo):
     assert ">密码<" in html.replace(" ", "").replace("\n", "")
 
 
+def test_login_and_sidebar_show_the_emblem_uploaded_in_the_site_settings(demo, login):
+    identity = SiteIdentity.load()
+    assert identity.emblem is not None  # the demo seeds a drawn emblem
+    login_page = Client().get("/admin/login/").content.decode()
+    assert 'class="gp-emblem gp-emblem--image"' in login_page and "fill-144x144" in login_page
+    assert 'class="gp-emblem gp-emblem--image"' in login("operator").get("/admin/").content.decode()
+    identity.emblem = None
+    identity.save()
+    fallback = Client().get("/admin/login/").content.decode()
+    assert 'class="gp-emblem gp-emblem--image"' not in fallback
+    assert f'aria-label="{identity.site_name}">{identity.site_name[0]}</span>' in fallback
+
+
 def test_admin_titles_end_in_the_site_name(login):
     html = login("operator").get("/admin/").content.decode()
     assert f"- {SiteIdentity.load().site_name}</title>" in html
