@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Page, TaskState, WorkflowState
@@ -191,18 +191,21 @@ def reassign(task_state, administrator, approvers, reason):
     return task_state
 
 
-def items_of(user):
-    """The items a user drafted or that belong to their departments, newest first."""
+def items_of(user, limit):
+    """The `limit` items a user drafted or that belong to their departments, newest first (never
+    revised ones first). Each item type gives its own newest `limit` — an index-ordered query —
+    so a listing costs the same at any number of items."""
     from pages.models import ITEM_PAGE_MODELS
 
     own = Q(owner=user)
     ids = department_ids(user)
+    newest = F("latest_revision_created_at").desc(nulls_first=True)
     results = []
     for model in ITEM_PAGE_MODELS:
         qs = model.objects.filter(own | Q(department_id__in=ids)).select_related("department")
-        results.extend(qs)
-    results.sort(key=lambda p: p.latest_revision_created_at or timezone.now(), reverse=True)
-    return results
+        results.extend(qs.order_by(newest, "-pk")[:limit])
+    results.sort(key=lambda p: (p.latest_revision_created_at or timezone.now(), p.pk), reverse=True)
+    return results[:limit]
 
 
 def status_of(page):

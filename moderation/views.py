@@ -135,7 +135,7 @@ def my_items(request):
     """我的稿件: where each of the author's (and their department's) items stands."""
     rows = [
         {"page": page, "status": status_of(page), "deadline": _deadline(page)}
-        for page in items_of(request.user)[:200]
+        for page in items_of(request.user, 200)
     ]
     return TemplateResponse(request, "moderation/my_items.html", {"rows": rows})
 
@@ -315,7 +315,7 @@ def submission_desk(request):
         columns.append({"column": column, "types": types})
     rows = [
         {"page": page, "status": status_of(page), "deadline": _deadline(page)}
-        for page in items_of(request.user)[:15]
+        for page in items_of(request.user, 15)
     ]
     peak = max([row["year"]["published"] for row in table] + [1])
     return TemplateResponse(
