@@ -1,6 +1,8 @@
 """Admin wiring of the reports: URLs and menu items, each shown only to the roles allowed to
 open it (the views check again on the server)."""
 
+from functools import partial
+
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from wagtail import hooks
@@ -32,6 +34,26 @@ class RoleMenuItem(MenuItem):
         return self.allowed(request.user)
 
 
+# (label, URL name, icon, who may open it), in menu order.
+REPORT_MENU = [
+    ("报送统计", "reports_statistics", "table", access.can_view_statistics),
+    ("年底总评", "reports_assessment", "order", access.can_view_assessment),
+    ("栏目更新监测", "reports_freshness", "time", access.can_view_freshness),
+    ("清理清单", "reports_cleanup", "bin", access.can_clean_up),
+    ("链接检查", "reports_links", "link", access.can_view_assessment),
+    ("年报数据", "reports_annual", "doc-full", access.can_view_assessment),
+]
+
+
+def _report_menu_item(order, label, url_name, icon, allowed):
+    return RoleMenuItem(label, reverse(url_name), icon_name=icon, order=order, allowed=allowed)
+
+
+# Wagtail's menu takes one item per hook function.
+for _order, _entry in enumerate(REPORT_MENU, start=45):
+    hooks.register(REPORTS_MENU_HOOK, partial(_report_menu_item, _order, *_entry))
+
+
 @hooks.register("register_admin_urls")
 def register_report_urls():
     return [
@@ -51,39 +73,6 @@ def register_report_urls():
             "reports/cleanup/<int:page_id>/<str:action>/", views.cleanup_action, name="reports_cleanup_action"
         ),
     ]
-
-
-@hooks.register(REPORTS_MENU_HOOK)
-def statistics_menu_item():
-    return RoleMenuItem(
-        "报送统计",
-        reverse("reports_statistics"),
-        icon_name="table",
-        order=45,
-        allowed=access.can_view_statistics,
-    )
-
-
-@hooks.register(REPORTS_MENU_HOOK)
-def assessment_menu_item():
-    return RoleMenuItem(
-        "年底总评",
-        reverse("reports_assessment"),
-        icon_name="order",
-        order=46,
-        allowed=access.can_view_assessment,
-    )
-
-
-@hooks.register(REPORTS_MENU_HOOK)
-def freshness_menu_item():
-    return RoleMenuItem(
-        "栏目更新监测",
-        reverse("reports_freshness"),
-        icon_name="time",
-        order=47,
-        allowed=access.can_view_freshness,
-    )
 
 
 class FreshnessPanel(Component):
@@ -116,39 +105,6 @@ def panel_rows(user):
 @hooks.register("construct_homepage_panels")
 def add_freshness_panel(request, panels):
     panels.append(FreshnessPanel(request))
-
-
-@hooks.register(REPORTS_MENU_HOOK)
-def cleanup_menu_item():
-    return RoleMenuItem(
-        "清理清单",
-        reverse("reports_cleanup"),
-        icon_name="bin",
-        order=48,
-        allowed=access.can_clean_up,
-    )
-
-
-@hooks.register(REPORTS_MENU_HOOK)
-def links_menu_item():
-    return RoleMenuItem(
-        "链接检查",
-        reverse("reports_links"),
-        icon_name="link",
-        order=49,
-        allowed=access.can_view_assessment,
-    )
-
-
-@hooks.register(REPORTS_MENU_HOOK)
-def annual_menu_item():
-    return RoleMenuItem(
-        "年报数据",
-        reverse("reports_annual"),
-        icon_name="doc-full",
-        order=50,
-        allowed=access.can_view_assessment,
-    )
 
 
 @hooks.register("register_log_actions")
