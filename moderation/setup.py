@@ -5,8 +5,10 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 
 from govportal.accounts.roles import (
     ADMINISTRATORS_GROUP,
+    AUDIT_ADMINS_GROUP,
     LEADERS_GROUP,
     OPERATORS_GROUP,
+    SECURITY_ADMINS_GROUP,
 )
 
 DEPARTMENT_GROUP_PREFIX = "部门："
@@ -50,7 +52,9 @@ def ensure_role_groups():
     operators, _ = Group.objects.get_or_create(name=OPERATORS_GROUP)
     administrators, _ = Group.objects.get_or_create(name=ADMINISTRATORS_GROUP)
     leaders, _ = Group.objects.get_or_create(name=LEADERS_GROUP)
-    for group in (operators, administrators, leaders):
+    security, _ = Group.objects.get_or_create(name=SECURITY_ADMINS_GROUP)
+    auditors, _ = Group.objects.get_or_create(name=AUDIT_ADMINS_GROUP)
+    for group in (operators, administrators, leaders, security, auditors):
         _grant_admin_access(group)
     _grant_collections(operators)
     _grant_collections(administrators)

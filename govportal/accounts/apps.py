@@ -9,3 +9,6 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # The CMS tells the public front end to drop its cache on every publication change.
         import govportal.frontend_purge  # noqa: F401
+
+        # Every login, failure, lockout and logout goes to the security audit trail.
+        from . import security_log  # noqa: F401

@@ -1,7 +1,12 @@
+from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.sidebar import MainMenuModule
 from wagtail.models import Site
 from wagtail.sites.views import IndexView as SiteIndexView
+
+from . import lockout
+from .roles import can_manage_security
 
 _menu_module_js_args = MainMenuModule.js_args
 
@@ -40,3 +45,21 @@ def require_change_for_new_account(request, user):
 @hooks.register("after_edit_user")
 def require_change_after_reset(request, user):
     _flag_password_set_by_someone_else(request, user)
+
+
+@hooks.register("register_admin_urls")
+def register_security_urls():
+    return [
+        path("security/lockouts/", lockout.lockouts, name="accounts_lockouts"),
+        path("security/lockouts/unlock/", lockout.unlock, name="accounts_unlock"),
+    ]
+
+
+class SecurityAdminMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_manage_security(request.user)
+
+
+@hooks.register("register_settings_menu_item")
+def lockouts_menu_item():
+    return SecurityAdminMenuItem("登录锁定", reverse("accounts_lockouts"), icon_name="lock", order=610)

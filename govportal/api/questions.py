@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.views.decorators.csrf import csrf_exempt
 
+from govportal.addresses import client_address
 from moderation.models import Department
 from pages.models import ColumnKind, ColumnPage, QuestionPage
 
@@ -75,18 +76,6 @@ def check_challenge(token, answer):
 
 def _cache():
     return caches["api_ratelimit"] if "api_ratelimit" in settings.CACHES else caches["default"]
-
-
-def client_address(request):
-    """The visitor's address; X-Forwarded-For is believed only from trusted proxies."""
-    trusted = set(getattr(settings, "GOVPORTAL_API_TRUSTED_PROXIES", ["127.0.0.1", "::1"]))
-    address = request.META.get("REMOTE_ADDR", "")
-    if address in trusted:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-        for hop in reversed(forwarded):
-            if hop not in trusted:
-                return hop[:64]
-    return address
 
 
 def over_limit(kind, address):

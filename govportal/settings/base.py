@@ -1,6 +1,7 @@
 """Settings shared by every environment. Environment-specific files import from here."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -31,6 +32,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "rest_framework",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -50,7 +52,29 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "govportal.middleware.MalformedPostMiddleware",
+    # Last, as django-axes requires: turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Login protection (django-axes): 5 failures lock the account, and separately the address,
+# for 15 minutes; more attempts during a lockout do not extend it. Addresses come from
+# govportal.addresses (X-Forwarded-For only from GOVPORTAL_API_TRUSTED_PROXIES).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "govportal.addresses.client_address"
+AXES_LOCKOUT_CALLABLE = "govportal.accounts.lockout.lockout_response"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+WAGTAILADMIN_USER_LOGIN_FORM = "govportal.accounts.forms.LoginForm"
+# Audit records (accounts.SecurityEvent, Wagtail's log entries) are kept at least this long.
+GOVPORTAL_AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("GOVPORTAL_AUDIT_RETENTION_DAYS", "365")))
 
 ROOT_URLCONF = "govportal.urls"
 
@@ -198,6 +222,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # Failures and lockouts are in the security audit trail (accounts.SecurityEvent).
+    "loggers": {"axes": {"level": "ERROR"}},
 }
 
 # pages.PublicDocument's listing index INCLUDEs page_id for PostgreSQL; SQLite indexes carry
