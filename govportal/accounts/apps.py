@@ -11,4 +11,7 @@ class AccountsConfig(AppConfig):
         import govportal.frontend_purge  # noqa: F401
 
         # Every login, failure, lockout and logout goes to the security audit trail.
-        from . import security_log  # noqa: F401
+        from . import (
+            passwords,  # noqa: F401  (expiry warning at login)
+            security_log,  # noqa: F401
+        )

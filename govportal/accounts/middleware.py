@@ -4,6 +4,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from .passwords import must_change_password
+
 # What an account that must change its password may still load: the change form itself, the
 # way out, and what every admin page (the form included) fetches by script — the icon sprite
 # and the translations. Redirecting those made the icon loader paste the form into the page.
@@ -17,14 +19,15 @@ _ALLOWED_URL_NAMES = (
 
 
 class ForcePasswordChangeMiddleware:
-    """Send every account flagged must_change_password to the change form before anything else."""
+    """Send every account that must change its password (first login, administrator's reset,
+    expired) to the change form before anything else."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.must_change_password:
+        if user is not None and user.is_authenticated and must_change_password(user):
             if not _may_pass(request):
                 return _to_change_form(request)
         return self.get_response(request)

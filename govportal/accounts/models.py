@@ -28,6 +28,10 @@ class User(AbstractUser):
         # Officials are addressed by their full name; the given name alone is too familiar.
         return self.get_full_name()
 
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()  # expiry counts from here
+
     @property
     def display_name(self):
         return self.get_full_name() or self.username

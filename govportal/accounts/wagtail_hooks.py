@@ -6,7 +6,9 @@ from wagtail.models import Site
 from wagtail.sites.views import IndexView as SiteIndexView
 
 from . import lockout
+from .models import SecurityEvent
 from .roles import can_manage_security
+from .security_log import record
 
 _menu_module_js_args = MainMenuModule.js_args
 
@@ -35,6 +37,12 @@ def _flag_password_set_by_someone_else(request, user):
     # Wagtail's user forms call set_password when the password fields are filled in.
     if request.POST.get("password1") and request.user.pk != user.pk:
         type(user).objects.filter(pk=user.pk).update(must_change_password=True)
+        record(
+            SecurityEvent.Kind.PASSWORD_RESET,
+            username=user.get_username(),
+            actor=request.user.get_username(),
+            request=request,
+        )
 
 
 @hooks.register("after_create_user")

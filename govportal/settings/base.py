@@ -118,7 +118,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "govportal.accounts.validators.NotCurrentPasswordValidator"},
+    # 等保 2.0: three of upper/lower/digit/symbol; never the last 5 passwords either.
+    {"NAME": "govportal.accounts.validators.ComplexityValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "govportal.accounts.validators.PasswordHistoryValidator", "OPTIONS": {"remember": 5}},
 ]
+# A password expires this many days after it was set (then the change form comes first); the
+# account is warned at login during the last week.
+GOVPORTAL_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("GOVPORTAL_PASSWORD_MAX_AGE_DAYS", "90"))
+GOVPORTAL_PASSWORD_EXPIRY_WARNING_DAYS = 7
+# Admin sessions end at browser close and after 30 minutes without a request (the expiry
+# slides with every request); changing a password ends the account's other sessions.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 
 # Chinese-only: no LocaleMiddleware, so a browser asking for English still gets Chinese.
 LANGUAGE_CODE = "zh-hans"
