@@ -33,7 +33,7 @@ run: seed
 	@echo "CMS 后台: http://127.0.0.1:8000/admin/   公众网站: http://127.0.0.1:8080/"
 	@echo "停止：按 Ctrl+C（同时停止后台、公众网站和定时任务）"
 	@trap 'kill 0' INT TERM EXIT; \
-	$(PY) -m frontend --host 127.0.0.1 --port 8080 & \
+	GOVPORTAL_PURGE_SECRET_FILE=.purge-secret $(PY) -m frontend --host 127.0.0.1 --port 8080 & \
 	$(MAKE) -s periodic & \
 	$(PY) manage.py runserver 127.0.0.1:8000 --noreload
 

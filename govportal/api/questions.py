@@ -232,7 +232,7 @@ def _read_body(request):
     if request.content_type == "application/json":
         try:
             data = json.loads(request.body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: deep nesting
             return None
         return data if isinstance(data, dict) else None
     return {key: request.POST.get(key) for key in request.POST}

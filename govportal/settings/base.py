@@ -1,6 +1,7 @@
 """Settings shared by every environment. Environment-specific files import from here."""
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -8,7 +9,29 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "insecure-dev-key-change-me")
+
+def installation_secret(name):
+    """A secret generated on first use and kept in a file of this installation (gitignored,
+    readable by its owner only): development and tests never share a key with anyone."""
+    path = BASE_DIR / f".{name}"
+    if not path.exists():
+        # Written aside, then linked into place: concurrent first runs agree on one secret.
+        draft = BASE_DIR / f".{name}.{os.getpid()}.tmp"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(draft)
+    return path.read_text().strip()
+
+
+# No default: development and test settings generate one per installation; production
+# refuses to start without a real one (production.py).
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
@@ -189,15 +212,15 @@ GOVPORTAL_API_TRUSTED_PROXIES = os.environ.get("GOVPORTAL_API_TRUSTED_PROXIES", 
 # analyzer) to search with it instead of the embedded bigram index.
 GOVPORTAL_PUBLIC_SEARCH_BACKEND = os.environ.get("GOVPORTAL_PUBLIC_SEARCH_BACKEND", "")
 # The public front end (frontend/, docs/FRONTEND-NEEDS.md): purge calls on publish and the
-# draft preview. The purge secret is shared with the front end's GOVPORTAL_PURGE_SECRET; the dev
-# default matches frontend/config.py's, production must set its own.
+# draft preview. The purge secret is shared with the front end's GOVPORTAL_PURGE_SECRET (or
+# GOVPORTAL_PURGE_SECRET_FILE); development generates one per installation in .purge-secret.
 GOVPORTAL_FRONTEND_URL = os.environ.get("GOVPORTAL_FRONTEND_URL", "http://127.0.0.1:8080").rstrip("/")
 GOVPORTAL_FRONTEND_PURGE_URLS = [
     u.strip().rstrip("/")
     for u in os.environ.get("GOVPORTAL_FRONTEND_PURGE_URLS", "http://127.0.0.1:8080").split(",")
     if u.strip()
 ]
-GOVPORTAL_PURGE_SECRET = os.environ.get("GOVPORTAL_PURGE_SECRET", "govportal-dev-purge-secret")
+GOVPORTAL_PURGE_SECRET = os.environ.get("GOVPORTAL_PURGE_SECRET", "")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Shared by all worker processes of one host: question rate limits and spent challenges.

@@ -1,7 +1,10 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES
+from .base import BASE_DIR, DATABASES, installation_secret
+
+SECRET_KEY = installation_secret("secret-key")
+GOVPORTAL_PURGE_SECRET = installation_secret("purge-secret")
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

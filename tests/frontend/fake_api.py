@@ -475,7 +475,9 @@ def create_fake_api(cms: FakeCMS | None = None):
         return JSONResponse(found, headers=headers)
 
     async def document(request):
-        return guard(request) or Response(b"%PDF-1.4 fake", media_type="application/pdf")
+        # As Wagtail serves documents: its own CSP and nosniff.
+        headers = {"Content-Security-Policy": "default-src 'none'", "X-Content-Type-Options": "nosniff"}
+        return guard(request) or Response(b"%PDF-1.4 fake", media_type="application/pdf", headers=headers)
 
     app = Starlette(
         routes=[
