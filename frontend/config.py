@@ -31,6 +31,9 @@ class Settings:
     # The CMS admin's origin, the only one that may frame /_preview/ (default: the API's).
     admin_origin: str = ""
     hsts_seconds: int = 365 * 24 * 3600
+    # Reverse proxies (nginx) in front of this site: only from them is X-Forwarded-For believed,
+    # so each citizen, not the proxy, is what the CMS's per-address limits count.
+    trusted_proxies: tuple = ()
     # How long an API answer or rendered page is served without asking the CMS again.
     cache_ttl: float = 30.0
     # How long an old answer may still be served while the CMS is down or slow.
@@ -51,6 +54,9 @@ class Settings:
             purge_secret=purge_secret_from_env(env),
             max_body_bytes=int(env.get("GOVPORTAL_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)),
             admin_origin=env.get("GOVPORTAL_ADMIN_ORIGIN", ""),
+            trusted_proxies=tuple(
+                a.strip() for a in env.get("GOVPORTAL_TRUSTED_PROXIES", "").split(",") if a.strip()
+            ),
             cache_ttl=float(env.get("GOVPORTAL_CACHE_TTL", cls.cache_ttl)),
             stale_ttl=float(env.get("GOVPORTAL_STALE_TTL", cls.stale_ttl)),
             api_timeout=float(env.get("GOVPORTAL_API_TIMEOUT", cls.api_timeout)),

@@ -110,3 +110,16 @@ async def _too_large(send):
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+def client_address(request, trusted_proxies):
+    """The citizen's address: the peer, or, when the peer is a trusted proxy, the nearest
+    X-Forwarded-For hop that is not itself a trusted proxy."""
+    peer = request.client.host if request.client else ""
+    if peer not in trusted_proxies:
+        return peer or None
+    forwarded = [a.strip() for a in request.headers.get("x-forwarded-for", "").split(",") if a.strip()]
+    for hop in reversed(forwarded):
+        if hop not in trusted_proxies:
+            return hop[:64]
+    return peer

@@ -1,4 +1,11 @@
 from django.apps import AppConfig
+from django.core.management import call_command
+from django.db.models.signals import post_migrate
+
+
+def create_cache_tables(using="default", **kwargs):
+    """Every migrate (make run, tests, deployments) creates the database cache's table."""
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class AccountsConfig(AppConfig):
@@ -7,6 +14,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号"
 
     def ready(self):
+        post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="govportal_cache_tables")
         # The CMS tells the public front end to drop its cache on every publication change.
         import govportal.frontend_purge  # noqa: F401
 

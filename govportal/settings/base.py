@@ -223,11 +223,23 @@ GOVPORTAL_FRONTEND_PURGE_URLS = [
 GOVPORTAL_PURGE_SECRET = os.environ.get("GOVPORTAL_PURGE_SECRET", "")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Shared by all worker processes of one host: question rate limits and spent challenges.
-    "api_ratelimit": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("GOVPORTAL_RATELIMIT_CACHE_DIR", "/tmp/govportal-ratelimit"),
-    },
+    # Shared by all worker processes: question rate limits and spent challenges. Both need an
+    # atomic add and increment: the database cache (table created by every migrate) embedded,
+    # Redis (GOVPORTAL_REDIS_URL, with maxmemory-policy noeviction) for several hosts.
+    "api_ratelimit": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["GOVPORTAL_REDIS_URL"],
+        }
+        if os.environ.get("GOVPORTAL_REDIS_URL")
+        else {
+            "BACKEND": "govportal.cache.AtomicDatabaseCache",
+            "LOCATION": "govportal_cache",
+            # Culling could forget a spent challenge: expired rows go first, and the limit is
+            # far above what the rate limits let through in a challenge's 30 minutes.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        }
+    ),
 }
 # Draft previews (govportal/api/preview.py): the editor's unsaved content for an hour, shared
 # by every worker process of the host (the admin and the preview API may be different workers).

@@ -2,16 +2,20 @@
 proxy keeping the CMS's own policy, oversized bodies refused unread, purge replays and
 unsigned purges refused before the body is read, no start without a purge secret."""
 
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
+from starlette.testclient import TestClient
 
-from frontend.app import SpentSignatures, sign_purge
+from frontend.app import SpentSignatures, create_app, sign_purge
 from frontend.config import Settings
 
 from .conftest import PURGE_SECRET
+from .fake_api import create_fake_api
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -116,3 +120,38 @@ def test_the_purge_secret_can_come_from_a_file(tmp_path, monkeypatch):
     assert Settings.from_env().purge_secret == ""  # no built-in default any more
     monkeypatch.setenv("GOVPORTAL_PURGE_SECRET_FILE", str(secret_file))
     assert Settings.from_env().purge_secret == "from-the-file"
+
+
+QUESTION = {
+    "department": "2",
+    "title": "低保复核周期",
+    "body": "请问低保对象多久复核一次？",
+    "name": "李四",
+    "contact": "lisi@example.cn",
+    "challenge_token": "tok-1",
+    "challenge_answer": "12",
+}
+
+
+def _site_with(cms, settings, **changes):
+    transport = httpx.ASGITransport(app=create_fake_api(cms))
+    app = create_app(dataclasses.replace(settings, **changes), transport=transport)
+    return TestClient(app, base_url="http://testserver", follow_redirects=False)
+
+
+def test_behind_a_trusted_proxy_the_citizen_address_is_forwarded(cms, settings):
+    with _site_with(cms, settings, trusted_proxies=("testclient",)) as site:
+        site.post("/liuyan/", data=QUESTION, headers={"X-Forwarded-For": "10.9.9.9, 198.51.100.7"})
+    assert cms.posted[-1][1] == "198.51.100.7"
+
+
+def test_forwarded_for_from_anyone_else_is_ignored(cms, settings):
+    with _site_with(cms, settings) as site:
+        site.post("/liuyan/", data=QUESTION, headers={"X-Forwarded-For": "198.51.100.7"})
+    assert cms.posted[-1][1] == "testclient"
+
+
+def test_the_challenge_picture_is_on_the_form(site):
+    form = site.get("/liuyan/").text
+    assert '<img class="challenge" src="data:image/png;base64,' in form
+    assert 'alt="验证码图片' in form
