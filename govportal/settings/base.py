@@ -249,6 +249,14 @@ CACHES["preview"] = {
     "TIMEOUT": 3600,
 }
 
+# Confidentiality scanner limits (moderation/scanning): per attachment, the unpacked size, the
+# time and the number of findings; per item, the time for all attachments together (below
+# gunicorn's default 30 s timeout). Hitting one is itself a finding that blocks submission.
+GOVPORTAL_SCAN_MAX_UNPACKED_BYTES = int(os.environ.get("GOVPORTAL_SCAN_MAX_UNPACKED_BYTES", 256 * 2**20))
+GOVPORTAL_SCAN_SECONDS_PER_FILE = float(os.environ.get("GOVPORTAL_SCAN_SECONDS_PER_FILE", "15"))
+GOVPORTAL_SCAN_SECONDS_PER_ITEM = float(os.environ.get("GOVPORTAL_SCAN_SECONDS_PER_ITEM", "25"))
+GOVPORTAL_SCAN_MAX_FINDINGS_PER_FILE = int(os.environ.get("GOVPORTAL_SCAN_MAX_FINDINGS_PER_FILE", "500"))
+
 # Disclosure index number (索引号): pattern fields are org_code, year and serial.
 # Working days within which a public question (群众留言) must be answered (the bureau's setting;
 # the inspection veto is 3 months).
