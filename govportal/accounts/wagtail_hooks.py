@@ -1,11 +1,14 @@
 from django.urls import path, reverse
+from django.utils.html import format_html
+from django_otp import user_has_device
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.sidebar import MainMenuModule
 from wagtail.models import Site
 from wagtail.sites.views import IndexView as SiteIndexView
 
-from . import lockout
+from . import lockout, two_factor
 from .models import SecurityEvent
 from .roles import can_manage_security
 from .security_log import record
@@ -60,6 +63,8 @@ def register_security_urls():
     return [
         path("security/lockouts/", lockout.lockouts, name="accounts_lockouts"),
         path("security/lockouts/unlock/", lockout.unlock, name="accounts_unlock"),
+        path("security/2fa/", two_factor.devices, name="accounts_otp_devices"),
+        path("security/2fa/<int:user_id>/reset/", two_factor.reset, name="accounts_otp_reset"),
     ]
 
 
@@ -71,3 +76,29 @@ class SecurityAdminMenuItem(MenuItem):
 @hooks.register("register_settings_menu_item")
 def lockouts_menu_item():
     return SecurityAdminMenuItem("登录锁定", reverse("accounts_lockouts"), icon_name="lock", order=610)
+
+
+@hooks.register("register_settings_menu_item")
+def otp_devices_menu_item():
+    return SecurityAdminMenuItem(
+        "双因素认证设备", reverse("accounts_otp_devices"), icon_name="key", order=620
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def offer_second_factor(request, panels):
+    """The dashboard offers two factors to an account that has none."""
+    if not user_has_device(request.user):
+        panels.insert(0, OfferSecondFactorPanel())
+
+
+class OfferSecondFactorPanel(Component):
+    name = "offer_second_factor"
+    order = 10
+
+    def render_html(self, parent_context=None):
+        return format_html(
+            '<section class="w-panel help-block help-info" aria-label="双因素认证"><p>您的账号尚未启用双因素认证。'
+            '启用后，即使密码泄露，他人也无法登录。<a class="button button-small" href="{}">启用双因素认证</a></p></section>',
+            reverse("accounts_otp_setup"),
+        )

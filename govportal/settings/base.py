@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "taggit",
     "rest_framework",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -70,7 +73,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "govportal.accounts.middleware.ForcePasswordChangeMiddleware",
+    "govportal.accounts.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -96,6 +101,11 @@ AXES_LOCKOUT_CALLABLE = "govportal.accounts.lockout.lockout_response"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
 WAGTAILADMIN_USER_LOGIN_FORM = "govportal.accounts.forms.LoginForm"
+# Two factors (django-otp, govportal/accounts/two_factor.py): when on, everyone who can approve,
+# publish or administer must enrol a TOTP app; others may. Production settings force it on;
+# the `make run` demo leaves it off (set GOVPORTAL_2FA_REQUIRED=1 to try it).
+GOVPORTAL_2FA_REQUIRED = os.environ.get("GOVPORTAL_2FA_REQUIRED", "") == "1"
+OTP_TOTP_ISSUER = f"{os.environ.get('GOVPORTAL_SITE_NAME', '开平市民政局')}后台"
 # Audit records (accounts.SecurityEvent, Wagtail's log entries) are kept at least this long.
 GOVPORTAL_AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("GOVPORTAL_AUDIT_RETENTION_DAYS", "365")))
 

@@ -21,6 +21,9 @@ SECRET_KEY = _required_secret("DJANGO_SECRET_KEY")
 # Never run production with a development or missing purge secret (shared with the front end).
 GOVPORTAL_PURGE_SECRET = _required_secret("GOVPORTAL_PURGE_SECRET")
 
+# 等保 2.0: a second factor for everyone who can approve, publish or administer.
+GOVPORTAL_2FA_REQUIRED = True
+
 # TLS ends at nginx, which sets X-Forwarded-Proto. Browsers are sent to HTTPS and told to stay
 # there; the front end's and purge's internal calls on 127.0.0.1 (API, documents) stay plain HTTP.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
