@@ -79,6 +79,18 @@ def ensure_role_groups():
         for codename in codenames:
             administrators.permissions.add(_permission(app_label, codename))
     operators.permissions.add(_permission("pages", "change_siteidentity"))
+    # 三员分立: the security administrator assigns roles (edits accounts' groups, nothing else
+    # of them) and manages groups; the audit administrator only reads the audit records.
+    for app_label, codename in [
+        ("accounts", "change_user"),
+        ("accounts", "view_user"),
+        ("auth", "add_group"),
+        ("auth", "change_group"),
+        ("auth", "delete_group"),
+        ("auth", "view_group"),
+    ]:
+        security.permissions.add(_permission(app_label, codename))
+    auditors.permissions.add(_permission("accounts", "view_securityevent"))
     return operators, administrators, leaders
 
 

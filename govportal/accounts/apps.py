@@ -22,4 +22,5 @@ class AccountsConfig(AppConfig):
         from . import (
             passwords,  # noqa: F401  (expiry warning at login)
             security_log,  # noqa: F401
+            users,  # noqa: F401  (the separation-of-duties rule on group changes)
         )

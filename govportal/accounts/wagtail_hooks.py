@@ -6,11 +6,12 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.sidebar import MainMenuModule
 from wagtail.models import Site
+from wagtail.permissions import register_permission_policy
 from wagtail.sites.views import IndexView as SiteIndexView
 
-from . import lockout, two_factor
+from . import audit, lockout, two_factor
 from .models import SecurityEvent
-from .roles import can_manage_security
+from .roles import can_manage_security, can_read_audit
 from .security_log import record
 
 _menu_module_js_args = MainMenuModule.js_args
@@ -64,6 +65,7 @@ def register_security_urls():
         path("security/lockouts/", lockout.lockouts, name="accounts_lockouts"),
         path("security/lockouts/unlock/", lockout.unlock, name="accounts_unlock"),
         path("security/2fa/", two_factor.devices, name="accounts_otp_devices"),
+        path("audit/content/", audit.content_log, name="accounts_content_log"),
         path("security/2fa/<int:user_id>/reset/", two_factor.reset, name="accounts_otp_reset"),
     ]
 
@@ -102,3 +104,22 @@ class OfferSecondFactorPanel(Component):
             '启用后，即使密码泄露，他人也无法登录。<a class="button button-small" href="{}">启用双因素认证</a></p></section>',
             reverse("accounts_otp_setup"),
         )
+
+
+# Registered before any admin view asks for it (Wagtail's documented place).
+register_permission_policy(SecurityEvent, audit.ReadOnlyPolicy(SecurityEvent))
+
+
+@hooks.register("register_admin_viewset")
+def register_security_events():
+    return audit.SecurityEventViewSet()
+
+
+class AuditMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_read_audit(request.user)
+
+
+@hooks.register("register_settings_menu_item")
+def content_log_menu_item():
+    return AuditMenuItem("内容操作记录", reverse("accounts_content_log"), icon_name="history", order=640)

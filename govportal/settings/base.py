@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "wagtail_modeladmin",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "govportal.accounts.users_app.GovUsersAppConfig",  # wagtail.users with 三员分立
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "govportal.accounts.security_log.ActingUserMiddleware",
     "govportal.accounts.middleware.ForcePasswordChangeMiddleware",
     "govportal.accounts.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
