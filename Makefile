@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # How often `make run` sends due reminders and checks links (production: cron or a systemd timer).
 PERIODIC_SECONDS ?= 3600
 
-.PHONY: run test install messages migrate seed cms frontend lint chromium clean periodic
+.PHONY: run test install messages migrate seed cms frontend lint chromium clean periodic backup restore
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,13 @@ chromium:
 
 test: messages chromium
 	$(PY) -m pytest -n 2 -q
+
+backup: install
+	$(PY) manage.py backup --dir backups
+
+# make restore FILE=backups/govportal-YYYYmmdd-HHMMSS.tar.gz (into an empty database and media)
+restore: install
+	$(PY) manage.py restore $(FILE)
 
 lint: install
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -37,6 +37,7 @@ ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,test
 
 INSTALLED_APPS = [
     "govportal.accounts",
+    "govportal.backups",
     "moderation",
     "pages",
     "reports",
