@@ -17,8 +17,8 @@ import hashlib
 import hmac
 import json
 import logging
-import socket
 import secrets
+import socket
 import threading
 import time
 import urllib.error

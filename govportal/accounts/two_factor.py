@@ -22,50 +22,16 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import SecurityEvent
-from .passwords import must_change_password
 from .roles import can_manage_security, needs_second_factor
 from .security_log import record
 
 RECOVERY_CODES = 10
 TOTP_NAME = "手机验证器"
 RECOVERY_NAME = "备用恢复码"
-# Admin paths an account may reach before its second factor is verified.
-_OPEN_ADMIN_PATHS = ("/admin/2fa/", "/admin/login/", "/admin/logout/", "/admin/password/", "/admin/jsi18n/")
-_OPEN_ADMIN_PREFIXES = ("/admin/sprite-",)
 
 
 def second_factor_required(user):
     return settings.GOVPORTAL_2FA_REQUIRED and needs_second_factor(user)
-
-
-class SecondFactorMiddleware:
-    """After the password (and any forced password change), an admin page needs a verified
-    second factor from an account that has a device, and enrolment from one that must."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        target = self._redirect_for(request)
-        return redirect(f"{target}?next={request.path}") if target else self.get_response(request)
-
-    def _redirect_for(self, request):
-        user = getattr(request, "user", None)
-        path = request.path
-        if (
-            user is None
-            or not user.is_authenticated
-            or not path.startswith("/admin/")
-            or path.startswith(_OPEN_ADMIN_PATHS + _OPEN_ADMIN_PREFIXES)
-            or user.is_verified()
-            or must_change_password(user)
-        ):
-            return None
-        if user_has_device(user):
-            return reverse("accounts_otp_verify")
-        if second_factor_required(user):
-            return reverse("accounts_otp_setup")
-        return None
 
 
 def _next(request):

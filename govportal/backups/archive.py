@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from contextlib import closing
 from pathlib import Path
 
 from django.conf import settings
@@ -51,6 +52,15 @@ def _run(command, env=None):
         raise BackupError(f"{command[0]} 失败：{result.stderr.strip()[:500]}")
 
 
+def _copy_sqlite(source_path, target_path):
+    """An online copy through SQLite's backup API, consistent even while the site runs. Its
+    own read-only connection: Django's may hold a write transaction (IMMEDIATE), which makes
+    the backup API answer "locked" and Python retry for ever."""
+    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=20)
+    with closing(source), closing(sqlite3.connect(target_path)) as copy:
+        source.backup(copy)
+
+
 def create_backup(directory, alias="default"):
     """Write a backup archive into `directory`; returns its path."""
     db = _database(alias)
@@ -67,10 +77,7 @@ def create_backup(directory, alias="default"):
             )
             members = [PG_NAME]
         else:
-            connection = connections[alias]
-            connection.ensure_connection()
-            with sqlite3.connect(work / SQLITE_NAME) as copy:
-                connection.connection.backup(copy)  # consistent even while the site runs
+            _copy_sqlite(db["NAME"], work / SQLITE_NAME)
             members = [SQLITE_NAME]
         manifest = {
             "created_at": timezone.now().isoformat(),

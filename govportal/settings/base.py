@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "govportal.accounts.security_log.ActingUserMiddleware",
     "govportal.accounts.middleware.ForcePasswordChangeMiddleware",
-    "govportal.accounts.two_factor.SecondFactorMiddleware",
+    "govportal.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -102,7 +102,6 @@ AXES_CLIENT_IP_CALLABLE = "govportal.addresses.client_address"
 AXES_LOCKOUT_CALLABLE = "govportal.accounts.lockout.lockout_response"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
-WAGTAILADMIN_USER_LOGIN_FORM = "govportal.accounts.forms.LoginForm"
 # Two factors (django-otp, govportal/accounts/two_factor.py): when on, everyone who can approve,
 # publish or administer must enrol a TOTP app; others may. Production settings force it on;
 # the `make run` demo leaves it off (set GOVPORTAL_2FA_REQUIRED=1 to try it).

@@ -88,14 +88,15 @@ def test_a_wrong_code_does_not_enrol(demo):
     response = client.post("/admin/2fa/setup/", {"token": "000000"})
     assert "动态口令不正确" in response.content.decode()
     assert not TOTPDevice.objects.filter(user__username="operator", confirmed=True).exists()
-    assert client.get("/admin/pages/").status_code == 302
+    response = client.get(f"/admin/pages/{demo.home.id}/")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/2fa/setup/")
 
 
 @pytest.mark.parametrize("username", ["director", "head_jiuzhu", "admin", "operator"])
 def test_everyone_who_approves_publishes_or_administers_must_enrol(demo, username):
     get_user_model().objects.filter(username=username).update(must_change_password=False)
     client = _password_login(username, demo.password)
-    response = client.get("/admin/pages/")
+    response = client.get(f"/admin/pages/{demo.home.id}/")
     assert response.status_code == 302 and response["Location"].startswith("/admin/2fa/setup/")
 
 
@@ -123,12 +124,14 @@ def _enrolled_operator(demo):
 def test_each_login_asks_for_the_second_factor(demo):
     device, _ = _enrolled_operator(demo)
     client = _password_login("operator", NEW_PASSWORD)
-    response = client.get("/admin/pages/")
+    response = client.get(f"/admin/pages/{demo.home.id}/")
     assert response.status_code == 302 and response["Location"].startswith("/admin/2fa/verify/")
     # The code used at enrolment is spent: the next time step's code works.
-    ok = client.post("/admin/2fa/verify/", {"token": _code(device, offset=1), "next": "/admin/pages/"})
-    assert ok.status_code == 302 and ok["Location"] == "/admin/pages/"
-    assert client.get("/admin/pages/").status_code == 200
+    ok = client.post(
+        "/admin/2fa/verify/", {"token": _code(device, offset=1), "next": f"/admin/pages/{demo.home.id}/"}
+    )
+    assert ok.status_code == 302 and ok["Location"] == f"/admin/pages/{demo.home.id}/"
+    assert client.get(f"/admin/pages/{demo.home.id}/").status_code == 200
 
 
 def test_a_replayed_totp_code_is_refused(demo):
