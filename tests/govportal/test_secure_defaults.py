@@ -11,9 +11,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core import signing
+from django.core.files.uploadedfile import SimpleUploadedFile
+from wagtail.documents import get_document_model
 from wagtail.models import Page
 
 from govportal.api.preview import SALT
+from moderation.scanning.findings import FindingKind
+from moderation.scanning.pages import scan_document
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD_PUBLIC_KEY = "insecure-dev-key-change-me"
@@ -111,3 +115,28 @@ def test_production_settings_pass_check_deploy_without_a_warning():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+FORGED_PDF = b"<html><script>alert(document.cookie)</script>\xe8\xba\xab\xe4\xbb\xbd\xe8\xaf\x81 110101199003074514</html>"
+
+
+@pytest.mark.django_db
+def test_a_forged_upload_is_neither_run_nor_waved_through(client, login, demo, settings, tmp_path):
+    """A script dressed as a PDF, uploaded through the admin's own form: served as a PDF the
+    browser may not sniff or run, and the confidentiality scan says it could not read it."""
+    settings.MEDIA_ROOT = tmp_path
+    staff = login("staff_jiuzhu")
+    upload = SimpleUploadedFile("低保名单.pdf", FORGED_PDF, content_type="application/pdf")
+    response = staff.post("/admin/documents/add/", {"title": "低保名单", "file": upload})
+    assert response.status_code == 302, response.content.decode()[:500]
+    document = get_document_model().objects.get(title="低保名单")
+
+    served = client.get(document.url)
+    assert served.status_code == 200
+    assert served["Content-Type"] == "application/pdf"
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert served["Content-Security-Policy"] == "default-src 'none'"
+
+    findings = scan_document(document)
+    assert [f.kind for f in findings] == [FindingKind.UNREADABLE]
+    assert "无法读取" in str(findings[0])
