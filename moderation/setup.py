@@ -39,6 +39,15 @@ def _grant_collections(group, apps=("wagtailimages", "wagtaildocs")):
             )
 
 
+def _grant_collection_management(group):
+    root = Collection.get_first_root_node()
+    for codename in ("add_collection", "change_collection", "delete_collection"):
+        if root is not None:
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=root, permission=_permission("wagtailcore", codename)
+            )
+
+
 def _grant_pages(group, page, codenames):
     for codename in codenames:
         GroupPagePermission.objects.get_or_create(
@@ -58,6 +67,7 @@ def ensure_role_groups():
         _grant_admin_access(group)
     _grant_collections(operators)
     _grant_collections(administrators)
+    _grant_collection_management(administrators)
     if root_page is not None:
         _grant_pages(operators, root_page, OPERATOR_PAGE_PERMISSIONS)
         _grant_pages(administrators, root_page, ADMINISTRATOR_PAGE_PERMISSIONS)
@@ -75,6 +85,19 @@ def ensure_role_groups():
         ],
         "accounts": ["add_user", "change_user", "delete_user", "view_user"],
         "pages": ["change_siteidentity"],
+        # The system's configuration, which a superuser used to hold (三员分立: no superuser).
+        "wagtailcore": [
+            "add_workflow",
+            "change_workflow",
+            "delete_workflow",
+            "add_task",
+            "change_task",
+            "delete_task",
+            "add_site",
+            "change_site",
+            "delete_site",
+        ],
+        "wagtailredirects": ["add_redirect", "change_redirect", "delete_redirect"],
     }.items():
         for codename in codenames:
             administrators.permissions.add(_permission(app_label, codename))

@@ -139,3 +139,27 @@ def test_permission_changes_are_recorded(login, demo):
     group.permissions.add(Permission.objects.get(codename="view_securityevent"))
     event = SecurityEvent.objects.filter(kind=Kind.PERMISSION_CHANGE).order_by("-id").first()
     assert OPERATORS_GROUP in event.detail and "view_securityevent" in event.detail
+
+
+SYSTEM_SCREENS = [
+    "/admin/workflows/list/",
+    "/admin/workflows/tasks/index/",
+    "/admin/sites/",
+    "/admin/redirects/",
+    "/admin/collections/",
+]
+
+
+def test_system_administrator_configures_the_system_without_being_a_superuser(login, demo):
+    admin = login("admin")
+    for url in SYSTEM_SCREENS:
+        assert admin.get(url).status_code == 200, url
+    # Roles are the security administrator's: not the system administrator's groups screen.
+    assert is_denied(admin.get("/admin/groups/"))
+
+
+@pytest.mark.parametrize("username", ["secadmin", "auditor"])
+def test_the_other_administrators_cannot_configure_the_system(login, demo, username):
+    client = login(username)
+    for url in SYSTEM_SCREENS:
+        assert is_denied(client.get(url)), url
