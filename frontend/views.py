@@ -19,6 +19,7 @@ from .content import (
     normalise_path,
     split_listing_path,
 )
+from .security import client_address
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 QUERY_CODE = re.compile(r"^[A-Z0-9]{6,16}$")
@@ -502,7 +503,7 @@ async def submit_question(portal, request):
         payload["department"] = values["department"]
     elif column is not None:
         payload["column"] = column.id
-    client_ip = request.client.host if request.client else None
+    client_ip = client_address(request, portal.settings.trusted_proxies)
     try:
         status, answer = await portal.api.post("questions/", payload, client_ip=client_ip)
     except Unavailable:

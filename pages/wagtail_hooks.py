@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.api.views import PagesAdminAPIViewSet
@@ -36,6 +38,13 @@ class ReadOnlyPagesAdminAPIViewSet(PagesAdminAPIViewSet):
 @hooks.register("construct_admin_api")
 def unmount_admin_api_actions(router):
     router.register_endpoint("pages", ReadOnlyPagesAdminAPIViewSet)
+
+
+@hooks.register("before_serve_page")
+def send_visitors_to_the_public_site(page, request, serve_args, serve_kwargs):
+    """The CMS is headless: its own host answers a page URL (and `/`) with a redirect to the
+    same path on the public front end, never a page render (there are no page templates)."""
+    return HttpResponseRedirect(f"{settings.GOVPORTAL_FRONTEND_URL}{request.path}")
 
 
 @hooks.register("register_admin_urls")

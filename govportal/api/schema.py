@@ -257,10 +257,11 @@ COMPONENTS = {
     },
     "Challenge": {
         "type": "object",
-        "required": ["token", "question", "expires_in"],
+        "required": ["token", "question", "image", "expires_in"],
         "properties": {
             "token": {"type": "string"},
             "question": {"type": "string"},
+            "image": {"type": "string", "description": "PNG data URI of the digits to type"},
             "expires_in": {"type": "integer"},
         },
         "additionalProperties": False,

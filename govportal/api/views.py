@@ -288,7 +288,11 @@ def _memo_ranked(scope, params, build):
         for pk, in_title in build().values_list("page_id", "title_match"):
             ids.append(pk)
             title_hits += bool(in_title)
-        if sum(len(v[0]) for v in memo.values()) + len(ids) > RANKED_MEMO_IDS:
+        # Bounded by ids and by entries: a bot's stream of searches with no hits adds no ids.
+        if (
+            len(memo) >= COUNT_MEMO_ENTRIES
+            or sum(len(v[0]) for v in memo.values()) + len(ids) > RANKED_MEMO_IDS
+        ):
             memo.clear()
         memo[key] = (ids, title_hits)
     return memo[key]

@@ -23,6 +23,9 @@ TOPICS = [
     {"value": "elderly", "label": "养老服务"},
 ]
 
+# A 1×1 PNG standing in for the CMS's challenge picture.
+CHALLENGE_IMAGE = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+
 
 def column(id, title, slug, path, kind, kind_label, **extra):
     return {
@@ -418,7 +421,7 @@ def create_fake_api(cms: FakeCMS | None = None):
 
     async def challenge(request):
         return guard(request) or JSONResponse(
-            {"token": "tok-1", "question": "7 加 5 等于几？", "expires_in": 1800}
+            {"token": "tok-1", "question": "7 加 5 等于几？", "image": CHALLENGE_IMAGE, "expires_in": 1800}
         )
 
     async def questions(request):
@@ -475,7 +478,9 @@ def create_fake_api(cms: FakeCMS | None = None):
         return JSONResponse(found, headers=headers)
 
     async def document(request):
-        return guard(request) or Response(b"%PDF-1.4 fake", media_type="application/pdf")
+        # As Wagtail serves documents: its own CSP and nosniff.
+        headers = {"Content-Security-Policy": "default-src 'none'", "X-Content-Type-Options": "nosniff"}
+        return guard(request) or Response(b"%PDF-1.4 fake", media_type="application/pdf", headers=headers)
 
     app = Starlette(
         routes=[
