@@ -75,6 +75,11 @@ def ensure_role_groups():
         for codename in codenames:
             administrators.permissions.add(_permission(app_label, codename))
     operators.permissions.add(_permission("pages", "change_siteidentity"))
+    # The catalogue's reference lists are the Office's (信息公开 menu).
+    for model in ("disclosuretopic", "statutorydisclosurekind"):
+        for action in ("add", "change", "delete", "view"):
+            for group in (operators, administrators):
+                group.permissions.add(_permission("pages", f"{action}_{model}"))
     return operators, administrators, leaders
 
 

@@ -6,6 +6,7 @@ from .base import (  # noqa: F401
     ColumnKind,
     ColumnPage,
     DeadlineBasis,
+    DocumentItemPage,
     GovPage,
     HomePage,
     IndexNumberSequence,
@@ -13,6 +14,7 @@ from .base import (  # noqa: F401
     SiteIdentity,
 )
 from .bureau import AppointmentPage, LeaderProfilePage, StandingPage  # noqa: F401
+from .catalogue import DisclosureTopic, StatutoryDisclosureKind  # noqa: F401
 from .disclosure import AnnualReportPage, BudgetPage, DisclosurePage  # noqa: F401
 from .interaction import QAEntryPage, QuestionPage, SurveyPage  # noqa: F401
 from .news import NewsPage, NoticePage, TimelyKind  # noqa: F401
