@@ -95,5 +95,8 @@ def test_topic_list_is_the_offices(login, demo):
         },
     )
     assert response.status_code == 302
-    assert DisclosureTopic.objects.filter(code="veterans", name="优抚安置").exists()
+    topic = DisclosureTopic.objects.get(code="veterans", name="优抚安置")
+    # Retired with 启用 off, never deleted: items keep the codes they carry.
+    assert client.post(f"/admin/disclosure_topics/delete/{topic.pk}/").status_code in (302, 403)
+    assert DisclosureTopic.objects.filter(pk=topic.pk).exists()
     assert login("staff_shiwu").get("/admin/disclosure_topics/").status_code in (302, 403)
