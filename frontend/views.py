@@ -587,14 +587,13 @@ def plain_response(text, status):
 async def statutory_list(portal, request):
     """法定主动公开内容: each kind of information the bureau must disclose, where it is published
     on this site and when it was last updated (a required kind with nothing published says so)."""
-    tree = await load_site(portal)
-    data = await portal.api.get("statutory/")
+    results = await gather_dict(tree=load_site(portal), statutory=portal.api.get("statutory/"))
     return portal.render(
         request,
         "statutory.html",
-        tree=tree,
+        tree=results["tree"],
         node=None,
-        rows=data.get("items", []),
+        rows=results["statutory"].get("items", []),
         breadcrumbs=[
             {"title": "首页", "path": "/"},
             {"title": "政府信息公开目录", "path": "/xxgk/"},

@@ -15,12 +15,13 @@ from moderation.viewsets import ORGANISATION_MENU_HOOK
 from . import views
 from .columns import set_column_departments
 from .forms import ColumnPageForm, blocked_submission_reasons
-from .models import ITEM_PAGE_MODELS, BaseItemPage, ColumnPage
-from .permissions import GovPagePermissionPolicy, may_touch, other_departments_items
+from .models import ITEM_PAGE_MODELS, BaseItemPage, ColumnPage, DisclosureTopic
+from .permissions import GovPagePermissionPolicy, RetiredNotDeletedPolicy, may_touch, other_departments_items
 from .viewsets import DISCLOSURE_MENU_HOOK, DisclosureGroup
 
 # Registered before any admin view asks for the page policy (Wagtail's documented place).
 register_permission_policy(Page, GovPagePermissionPolicy(Page))
+register_permission_policy(DisclosureTopic, RetiredNotDeletedPolicy(DisclosureTopic))
 
 
 class ReadOnlyPagesAdminAPIViewSet(PagesAdminAPIViewSet):

@@ -38,3 +38,6 @@ ITEM_PAGE_MODELS = [
     ServiceGuidePage,
     LinkPage,
 ]
+
+# The item types that are documents (文号, 发布机构, 成文日期, 有效性): the clean-up queue's scope.
+DOCUMENT_PAGE_MODELS = [model for model in ITEM_PAGE_MODELS if issubclass(model, DocumentItemPage)]

@@ -20,6 +20,7 @@ from wagtail.search import index
 
 from ..addresses import placeholder_slug, settle_address
 from ..forms import ColumnPageForm, ItemCopyForm, ItemPageForm
+from ..panels import TopicPanel
 from ..permissions import GovPagePermissionTester, ever_submitted
 from ..publishing import RecordsKept, check_publication_allowed, is_purging, revision_saved
 from .catalogue import DisclosureTopic
@@ -270,6 +271,11 @@ class ColumnPage(StructurePage):
     def column_type_label(self):
         return self.get_kind_display()
 
+    @property
+    def freshness_limit(self):
+        """Days it may go without a new item: its own 更新周期, else its kind's (None: on demand)."""
+        return self.freshness_days or FRESHNESS_DAYS_BY_KIND.get(self.kind)
+
     def item_types_outside(self, kind):
         """Verbose names of the item types in this column that a column of `kind` refuses."""
         names = set()
@@ -280,8 +286,6 @@ class ColumnPage(StructurePage):
 
     def clean(self):
         super().clean()
-        if self.freshness_days is None:
-            self.freshness_days = FRESHNESS_DAYS_BY_KIND.get(self.kind)
         if self.pk:
             stored = ColumnPage.objects.filter(pk=self.pk).values_list("kind", flat=True).first()
             if stored and stored != self.kind:
@@ -380,7 +384,7 @@ class BaseItemPage(GovPage):
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("department"), FieldPanel("formed_on")]),
-                FieldRowPanel([FieldPanel("topic"), FieldPanel("disclosure_method")]),
+                FieldRowPanel([TopicPanel(), FieldPanel("disclosure_method")]),
                 FieldPanel("index_number", read_only=True),
                 FieldPanel("summary"),
             ],
@@ -459,6 +463,10 @@ class BaseItemPage(GovPage):
     @property
     def topic_label(self):
         return DisclosureTopic.objects.filter(code=self.topic).values_list("name", flat=True).first() or ""
+
+    def get_topic_display(self):
+        """The topic's name, as Django names a choice field's label (the list is the Office's)."""
+        return self.topic_label or self.topic
 
     def in_disclosure_catalogue(self):
         """Whether this item is the bureau's government information (catalogue, 索引号)."""

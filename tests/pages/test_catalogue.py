@@ -96,7 +96,11 @@ def test_topic_list_is_the_offices(login, demo):
     )
     assert response.status_code == 302
     topic = DisclosureTopic.objects.get(code="veterans", name="优抚安置")
-    # Retired with 启用 off, never deleted: items keep the codes they carry.
-    assert client.post(f"/admin/disclosure_topics/delete/{topic.pk}/").status_code in (302, 403)
-    assert DisclosureTopic.objects.filter(pk=topic.pk).exists()
-    assert login("staff_shiwu").get("/admin/disclosure_topics/").status_code in (302, 403)
+    # Retired with 启用 off, never deleted — not even by the superuser: items keep their codes.
+    for username in ("operator", "admin"):
+        deleting = login(username).post(f"/admin/disclosure_topics/delete/{topic.pk}/")
+        assert deleting.status_code in (302, 403) and DisclosureTopic.objects.filter(pk=topic.pk).exists()
+    staff = login("staff_shiwu")
+    assert staff.get("/admin/disclosure_topics/").status_code in (302, 403)
+    staff.post(f"/admin/disclosure_topics/edit/{topic.pk}/", {"name": "改名", "code": "veterans"})
+    assert DisclosureTopic.objects.get(pk=topic.pk).name == "优抚安置"
