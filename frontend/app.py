@@ -325,6 +325,7 @@ def create_app(settings: Settings | None = None, transport=None) -> Starlette:
         Route("/search/", page(views.search)),
         Route("/xxgk/", listing_page(views.catalogue)),
         Route("/xxgk/index_{number:int}.html", listing_page(views.catalogue)),
+        Route("/xxgk/fdzdgknr/", page(views.statutory_list)),
         Route("/wuzhangai/", page(views.accessibility)),
         Route("/liuyan/", question, methods=["GET", "POST"]),
         Route("/liuyan/chaxun/", question_status),

@@ -14,6 +14,15 @@ from govportal.accounts.roles import (
 DEPARTMENT_GROUP_PREFIX = "部门："
 OPERATOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 ADMINISTRATOR_PAGE_PERMISSIONS = OPERATOR_PAGE_PERMISSIONS + ["bulk_delete_page"]
+REFERENCE_LIST_PERMISSIONS = [
+    "add_disclosuretopic",
+    "change_disclosuretopic",
+    "view_disclosuretopic",
+    "add_statutorydisclosurekind",
+    "change_statutorydisclosurekind",
+    "delete_statutorydisclosurekind",
+    "view_statutorydisclosurekind",
+]
 COLLECTION_PERMISSIONS = {
     "wagtailimages": ["add_image", "change_image", "choose_image"],
     "wagtaildocs": ["add_document", "change_document", "choose_document"],
@@ -114,6 +123,11 @@ def ensure_role_groups():
     ]:
         security.permissions.add(_permission(app_label, codename))
     auditors.permissions.add(_permission("accounts", "view_securityevent"))
+    # The catalogue's reference lists are the Office's (信息公开 menu). Topics are retired
+    # (启用 off), never deleted: items keep the codes they carry.
+    for codename in REFERENCE_LIST_PERMISSIONS:
+        for group in (operators, administrators):
+            group.permissions.add(_permission("pages", codename))
     return operators, administrators, leaders
 
 

@@ -137,16 +137,24 @@ def _choice(page, field):
 
 def listing_fields(page):
     """Fields shown in listings (cheap, no rich text), serialised once at publication."""
-    from pages.models import BaseItemPage
+    from pages.models import BaseItemPage, DocumentItemPage
 
     data = {}
     if isinstance(page, BaseItemPage):
         data = {
             "formed_on": _date(page.formed_on),
-            "index_number": page.index_number,
-            "topic": _choice(page, "topic"),
+            "index_number": page.index_number if page.in_disclosure_catalogue() else "",
+            "topic": {"value": page.topic, "label": page.topic_label} if page.topic else None,
             "disclosure_method": _choice(page, "disclosure_method"),
             "summary": page.summary,
+        }
+    if isinstance(page, DocumentItemPage):
+        # The catalogue metadata of a document (Art. 12), on every type the bureau issues.
+        data |= {
+            "document_number": page.document_number,
+            "issuing_authority": page.issuing_authority,
+            "written_on": _date(page.written_on),
+            "validity": _choice(page, "validity"),
         }
     return data | _type_listing_fields(page)
 
@@ -155,23 +163,14 @@ def _type_listing_fields(page):
     name = type(page).__name__
     if name == "NoticePage":
         return {"notice_kind": _choice(page, "notice_kind"), "event_date": _date(page.event_date)}
-    if name == "PolicyPage":
-        return {
-            "document_number": page.document_number,
-            "issuing_authority": page.issuing_authority,
-            "written_on": _date(page.written_on),
-            "validity": _choice(page, "validity"),
-        }
     if name == "SurveyPage":
         return {"opens_on": _date(page.opens_on), "closes_on": _date(page.closes_on)}
     if name == "AnnualReportPage":
         return {"year": page.year}
     if name == "BudgetPage":
         return {"year": page.year, "budget_kind": _choice(page, "budget_kind")}
-    if name == "AppointmentPage":
-        return {"document_number": page.document_number}
     if name == "NewsPage":
-        return {"source": page.source}
+        return {"source": page.source, "is_repost": page.is_repost, "source_url": page.source_url}
     if name == "LinkPage":
         return {"url": page.url}
     if name == "LeaderProfilePage":
@@ -182,6 +181,8 @@ def _type_listing_fields(page):
         data = {"description": getattr(page, "description", "") or getattr(page, "intro", "")}
         if name == "ColumnPage":
             data.update(kind=page.kind, kind_label=page.get_kind_display(), keywords=page.keywords)
+            if page.hidden:
+                data["hidden"] = True
         return data
     return {}
 
@@ -215,6 +216,7 @@ def document_for(page, parent_id=_UNSET):
         column_id=parent_id if is_item else None,
         department_id=page.department_id if is_item else None,
         topic=page.topic if is_item else "",
+        in_catalogue=is_item and page.in_disclosure_catalogue(),
         validity=getattr(page, "validity", "") or "",
         formed_on=page.formed_on if is_item else None,
         first_published_at=first,

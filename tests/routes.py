@@ -74,6 +74,17 @@ GUARDS = {
             "tests.accounts.test_separation.test_audit_administrator_reads_every_record_and_changes_nothing",
         ],
     ),
+    "disclosure-lists": (
+        "pages.viewsets: the catalogue's reference lists (主题分类, 法定公开事项) under Wagtail's model "
+        "permission policy — the Office and the administrator only; topics are never deleted "
+        "(pages.permissions.RetiredNotDeletedPolicy, superusers included). pages.views.statutory_list checks "
+        "is_site_manager. None of them can publish, change or delete an item.",
+        [
+            MATRIX,
+            "tests.pages.test_catalogue.test_topic_list_is_the_offices",
+            "tests.pages.test_statutory.test_admin_view_warns_on_an_empty_required_kind",
+        ],
+    ),
     "session": (
         "The signed-in user's own session, password or preferences.",
         ["tests.accounts.test_first_login.test_demo_account_must_change_password_before_any_admin_page"],
@@ -220,6 +231,8 @@ ROUTES = {
     "admin/reports/links/": "read",
     "admin/reports/annual/": "read",
     "admin/columns/mapping/": "model-policy",
+    # The disclosure catalogue's reference lists and the statutory list's status (pages/)
+    "admin/disclosure/statutory/": "disclosure-lists",
 }
 
 # Screens of models that are not pages: their own permission policies apply, and none of them
@@ -308,6 +321,9 @@ ROUTES.update(
 for _suffix in _GENERIC[:-1] + ["inspect/<int:pk>/"]:
     ROUTES["admin/security_events/" + _suffix] = "security-admin"
 
+for prefix in ("disclosure_topics", "statutory_kinds"):
+    for suffix in _GENERIC:
+        ROUTES[f"admin/{prefix}/{suffix}"] = "disclosure-lists"
 for _prefix, _suffixes in _MODEL_VIEWSETS.items():
     for _suffix in _suffixes:
         ROUTES.setdefault(_prefix + _suffix, "model-policy")

@@ -64,6 +64,7 @@ class PublicAPIRouter:
         patterns = [
             path("", views.api_root, name="root"),
             path("site/", views.site, name="site"),
+            path("statutory/", views.statutory, name="statutory"),
             path("schema/", schema.schema_view, name="schema"),
             path("pages/", include(pages_patterns)),
             path("images/", include(images_patterns)),

@@ -35,17 +35,19 @@ ITEM_LISTING_FIELDS = [
 ]
 INDEX_LISTING_FIELDS = ["title", "kind", "kind_label", "description", "keywords"]
 
+# The catalogue metadata of the documents the bureau issues (Art. 12), in listings too.
+DOCUMENT_FIELDS = ["document_number", "issuing_authority", "written_on", "validity"]
 # Detail-only fields per type, in output order. Rich text fields are rendered to clean HTML.
 COMMON_DETAIL_FIELDS = ["body", "attachments", "breadcrumbs"]
 TYPE_DETAIL_FIELDS = {
-    "NewsPage": ["source", "author_byline"],
-    "NoticePage": ["notice_kind", "event_date"],
+    "NewsPage": ["source", "is_repost", "source_url", "author_byline"],
+    "NoticePage": ["notice_kind", "event_date", *DOCUMENT_FIELDS],
     "LeaderProfilePage": ["position", "photo", "resume", "responsibilities"],
     "StandingPage": [],
-    "AppointmentPage": ["document_number"],
-    "AnnualReportPage": ["year"],
-    "BudgetPage": ["year", "budget_kind"],
-    "DisclosurePage": [],
+    "AppointmentPage": DOCUMENT_FIELDS,
+    "AnnualReportPage": ["year", *DOCUMENT_FIELDS],
+    "BudgetPage": ["year", "budget_kind", *DOCUMENT_FIELDS],
+    "DisclosurePage": DOCUMENT_FIELDS,
     "PolicyPage": [
         "document_number",
         "issuing_authority",

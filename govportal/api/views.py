@@ -10,8 +10,10 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from pages.models import BaseItemPage, PolicyPage, PublicDocument
+from pages.models import DocumentItemPage, PublicDocument
+from pages.models.catalogue import topic_labels
 from pages.search import query_terms, ranked_postings, search_queryset, single_bigram, snippet
+from pages.statutory import statutory_status
 
 from .responses import APIError, json_response, public_endpoint
 from .serializers import (
@@ -23,6 +25,7 @@ from .serializers import (
     detail_row,
     document_object,
     image_object,
+    iso,
     listing_field_names,
     serialise,
 )
@@ -49,6 +52,7 @@ LISTING_PARAMS = {
     "topic",
     "validity",
     "items_only",
+    "catalogue",
     "format",
 }
 FLAGS = {"1": True, "true": True, "0": False, "false": False}
@@ -60,8 +64,7 @@ ORDERS = {
     "formed_on": "formed_on",
     "path": "path",
 }
-TOPICS = dict(BaseItemPage.Topic.choices)
-VALIDITIES = dict(PolicyPage.Validity.choices)
+VALIDITIES = dict(DocumentItemPage.Validity.choices)
 
 
 # --- parameters --------------------------------------------------------------------------------
@@ -182,8 +185,9 @@ def pages_listing(request, scope):
     if "validity" in params:
         if params["validity"] not in VALIDITIES:
             raise APIError(f"参数 validity 应为：{'、'.join(VALIDITIES)}。")
-        queryset = queryset.filter(validity=params["validity"])
-        types = types or ["pages.PolicyPage"]
+        queryset, items_only = queryset.filter(validity=params["validity"]), True
+    if flag_param(params, "catalogue"):
+        queryset, items_only = queryset.filter(in_catalogue=True), True
     if types:
         queryset = queryset.filter(type__in=types)
 
@@ -206,8 +210,9 @@ def pages_listing(request, scope):
             raise APIError("参数 department 不是部门编号。")
         queryset, items_only = queryset.filter(department_id=department), True
     if "topic" in params:
-        if params["topic"] not in TOPICS:
-            raise APIError(f"参数 topic 应为：{'、'.join(TOPICS)}。")
+        topics = _topics(scope)
+        if params["topic"] not in topics:
+            raise APIError(f"参数 topic 应为：{'、'.join(topics)}。")
         queryset, items_only = queryset.filter(topic=params["topic"]), True
     year = int_param(params, "year", 1990, 2100)
     if year is not None:
@@ -349,6 +354,13 @@ def _page_of(queryset, offset, limit):
     return catalogue_rows(rows)
 
 
+def _topics(scope):
+    """code -> name of the Office's topic list, memoised per content version."""
+    if "topics" not in scope.extra:
+        scope.extra["topics"] = topic_labels()
+    return scope.extra["topics"]
+
+
 def _public_page_doc_or_400(scope, page_id, name):
     path = _index_page_paths(scope).get(page_id)
     if path is not None:
@@ -461,6 +473,8 @@ def _site_data(scope):
         if row["type"] not in node_types:
             continue
         listing = row["listing"]
+        if listing.get("hidden"):
+            continue  # a column the Office hid: its items stay public, the column leaves the tree
         node = {
             "id": row["page_id"],
             "title": row["title"],
@@ -490,7 +504,30 @@ def _site_data(scope):
         "home": home,
         "columns": roots,
         "departments": list(scope.departments.values()),
-        "topics": [{"value": v, "label": label} for v, label in TOPICS.items()],
+        "topics": [{"value": v, "label": label} for v, label in _topics(scope).items()],
+    }
+
+
+@public_endpoint
+def statutory(request, scope):
+    """法定主动公开内容: each kind the bureau must disclose, where it is published, when last."""
+    read_params(request, {"format"})
+    if "statutory" not in scope.extra:
+        scope.extra["statutory"] = {
+            "items": [_statutory_item(row) for row in statutory_status(scope.documents())]
+        }
+    return json_response(scope.extra["statutory"])
+
+
+def _statutory_item(row):
+    return {
+        "name": row.kind.name,
+        "legal_basis": row.kind.legal_basis,
+        "required": row.kind.required,
+        "columns": [{"id": c["id"], "title": c["title"], "html_path": c["html_path"]} for c in row.columns],
+        "item_count": row.item_count,
+        "last_updated": iso(row.last_updated),
+        "missing": row.missing,
     }
 
 
@@ -583,6 +620,7 @@ def api_root(request, scope):
         {
             "endpoints": {
                 "site": "/api/v2/site/",
+                "statutory": "/api/v2/statutory/",
                 "pages": "/api/v2/pages/",
                 "images": "/api/v2/images/",
                 "documents": "/api/v2/documents/",

@@ -19,6 +19,8 @@ class PublicDocument(models.Model):
     department_id = models.IntegerField(null=True)
     topic = models.CharField(max_length=20, blank=True, db_index=True)
     validity = models.CharField(max_length=12, blank=True, db_index=True)
+    # The bureau's government information (政府信息公开目录): not questions, links or reposts.
+    in_catalogue = models.BooleanField(default=False)
     formed_on = models.DateField(null=True)
     first_published_at = models.DateTimeField(null=True, db_index=True)
     last_published_at = models.DateTimeField(null=True)
@@ -48,6 +50,9 @@ class PublicDocument(models.Model):
                 fields=["column_id", "-first_published_at", "-page_id"], name="pubdoc_column_recent"
             ),
             models.Index(fields=["type", "-first_published_at", "-page_id"], name="pubdoc_type_recent"),
+            models.Index(
+                fields=["in_catalogue", "-first_published_at", "-page_id"], name="pubdoc_catalogue_recent"
+            ),
             models.Index(
                 fields=["department_id", "-first_published_at", "-page_id"], name="pubdoc_department_recent"
             ),
@@ -159,12 +164,14 @@ def _connect_signals():
     page_published.connect(published, dispatch_uid="pages.search.published", weak=False)
     page_unpublished.connect(unpublished, dispatch_uid="pages.search.unpublished", weak=False)
     post_page_move.connect(moved, dispatch_uid="pages.search.moved", weak=False)
-    for model in ("moderation.Department", "pages.SiteIdentity"):
+    public_lists = ("pages.DisclosureTopic", "pages.StatutoryDisclosureKind")
+    for model in ("moderation.Department", "pages.SiteIdentity", *public_lists):
         post_save.connect(public_metadata_changed, sender=model, weak=False)
         post_delete.connect(public_metadata_changed, sender=model, weak=False)
     post_save.connect(public_metadata_changed, sender=PageViewRestriction, weak=False)
     post_delete.connect(public_metadata_changed, sender=PageViewRestriction, weak=False)
     m2m_changed.connect(public_metadata_changed, sender="pages.ColumnPage_departments", weak=False)
+    m2m_changed.connect(public_metadata_changed, sender="pages.StatutoryDisclosureKind_columns", weak=False)
 
 
 _connect_signals()

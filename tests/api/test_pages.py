@@ -9,12 +9,19 @@ from govportal.api.schema import SCHEMA
 from pages.models import ITEM_PAGE_MODELS, PublicDocument
 
 TYPE_FIELDS = {
-    "NewsPage": ["source", "author_byline"],
-    "NoticePage": ["notice_kind", "event_date"],
+    "NewsPage": ["source", "is_repost", "source_url", "author_byline"],
+    "NoticePage": [
+        "notice_kind",
+        "event_date",
+        "document_number",
+        "issuing_authority",
+        "written_on",
+        "validity",
+    ],
     "LeaderProfilePage": ["position", "photo", "resume", "responsibilities"],
-    "AppointmentPage": ["document_number"],
-    "AnnualReportPage": ["year"],
-    "BudgetPage": ["year", "budget_kind"],
+    "AppointmentPage": ["document_number", "issuing_authority", "written_on", "validity"],
+    "AnnualReportPage": ["year", "document_number", "issuing_authority", "written_on", "validity"],
+    "BudgetPage": ["year", "budget_kind", "document_number", "issuing_authority", "written_on", "validity"],
     "PolicyPage": [
         "document_number",
         "issuing_authority",

@@ -142,6 +142,29 @@ SITE = {
     "topics": TOPICS,
 }
 
+STATUTORY = [
+    {
+        "name": "规章和行政规范性文件",
+        "legal_basis": "《政府信息公开条例》第二十条第（一）项",
+        "required": True,
+        "columns": [
+            {"id": 11, "title": "政策法规", "html_path": "/zhengwu-gongkai/zhengce-fagui/zhengce-fagui/"}
+        ],
+        "item_count": 2,
+        "last_updated": "2026-11-20T09:30:00+08:00",
+        "missing": False,
+    },
+    {
+        "name": "财政预算、决算信息",
+        "legal_basis": "《政府信息公开条例》第二十条第（七）项",
+        "required": True,
+        "columns": [],
+        "item_count": 0,
+        "last_updated": None,
+        "missing": True,
+    },
+]
+
 COLUMNS = {
     5: "/yaowen/gongzuo-dongtai/",
     6: "/yaowen/shizheng-yaowen/",
@@ -206,7 +229,10 @@ def item(column_id, type_, title, day, **fields):
         },
         "department": fields.pop("department", DEPARTMENTS[0]),
         "formed_on": f"2026-11-{day:02d}",
-        "index_number": f"11440783MB2C12345X/2026-{id:05d}",
+        # Like the API: questions and reposts are not the bureau's information (no 索引号).
+        "index_number": ""
+        if fields.get("is_repost") or type_ == "pages.QuestionPage"
+        else f"11440783MB2C12345X/2026-{id:05d}",
         "topic": fields.pop("topic", TOPICS[0]),
         "disclosure_method": {"value": "proactive", "label": "主动公开"},
         "summary": fields.pop("summary", ""),
@@ -268,7 +294,16 @@ ITEMS = [
             }
         ],
     ),
-    item(6, "pages.NewsPage", "全省民政工作会议召开", 18, source="广东省民政厅", author_byline=""),
+    item(
+        6,
+        "pages.NewsPage",
+        "全省民政工作会议召开",
+        18,
+        source="广东省民政厅",
+        is_repost=True,
+        source_url="http://smzt.gd.gov.cn/zwgk/gzdt/content/post_1.html",
+        author_byline="",
+    ),
     item(
         9,
         "pages.NoticePage",
@@ -351,6 +386,7 @@ class FakeCMS:
         self.posted = []
         self.previews = {}  # token -> detail JSON of a draft (the CMS's /api/v2/preview/)
         self.redirects = {}  # old html_path -> item id (the CMS's redirects, e.g. old item addresses)
+        self.statutory = copy.deepcopy(STATUTORY)
 
     def by_path(self, path):
         found = next((i for i in self.items if i["meta"]["html_path"] == path), None)
@@ -366,6 +402,10 @@ class FakeCMS:
             items = [i for i in items if str(i["department"]["id"]) == params["department"]]
         if "topic" in params:
             items = [i for i in items if i["topic"]["value"] == params["topic"]]
+        if params.get("catalogue") == "1":
+            items = [i for i in items if i["index_number"]]
+        if "validity" in params:
+            items = [i for i in items if (i.get("validity") or {}).get("value") == params["validity"]]
         if "date_from" in params:
             items = [i for i in items if i["meta"]["first_published_at"][:10] >= params["date_from"]]
         if "date_to" in params:
@@ -477,6 +517,9 @@ def create_fake_api(cms: FakeCMS | None = None):
             return JSONResponse({"message": "预览链接无效或已过期。"}, status_code=403, headers=headers)
         return JSONResponse(found, headers=headers)
 
+    async def statutory(request):
+        return guard(request) or JSONResponse({"items": cms.statutory})
+
     async def document(request):
         # As Wagtail serves documents: its own CSP and nosniff.
         headers = {"Content-Security-Policy": "default-src 'none'", "X-Content-Type-Options": "nosniff"}
@@ -485,6 +528,7 @@ def create_fake_api(cms: FakeCMS | None = None):
     app = Starlette(
         routes=[
             Route("/api/v2/site/", site),
+            Route("/api/v2/statutory/", statutory),
             Route("/api/v2/pages/", pages),
             Route("/api/v2/pages/find/", find),
             Route("/api/v2/pages/{id:int}/", detail),
