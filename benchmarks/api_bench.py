@@ -196,7 +196,7 @@ def median_run(runs):
     }
 
 
-# "no cache": GovPortal with its per-process response cache off (GOVPORTAL_API_CACHE_ENTRIES=0),
+# "no cache": GovPortal with its response cache off (GOVPORTAL_API_CACHE_ENTRIES=0),
 # i.e. every request does the full work (version check, catalogue queries, serialisation).
 SIDES = ("stock v2", "govportal", "no cache")
 

@@ -13,6 +13,7 @@ from wagtail.images import get_image_model
 from pages.models import BaseItemPage, PolicyPage, PublicDocument
 from pages.search import query_terms, ranked_postings, search_queryset, single_bigram, snippet
 
+from .cache import memo
 from .responses import APIError, json_response, public_endpoint
 from .serializers import (
     ALL_FIELDS,
@@ -262,9 +263,6 @@ def pages_listing(request, scope):
     return json_response({"meta": {"total_count": len(ranked)}, "items": items})
 
 
-RANKED_MEMO_IDS = 2_000_000  # ids kept per process across memoised searches (8 bytes each)
-
-
 def _rows_in_order(queryset, ids):
     """The catalogue rows (with their search text) of `ids`, in that order."""
     rows = {row.pk: row for row in catalogue_rows(queryset.filter(pk__in=ids), search=True)}
@@ -280,18 +278,16 @@ def _memo_ranked(scope, params, build):
     """Every hit of a search, ranked (title hits first, then newest), as an array of ids and
     the number of title hits, memoised per content version: a long word is checked against
     the text of every candidate once, and each further page of the same search is a slice."""
-    memo = scope.extra.setdefault("ranked", {})
-    key = _filter_key(params)
-    if key not in memo:
+
+    def ranked():
         ids, title_hits = array("q"), 0
         # A plain fetch: on PostgreSQL .iterator() would use a server-side cursor, 70% slower here.
         for pk, in_title in build().values_list("page_id", "title_match"):
             ids.append(pk)
             title_hits += bool(in_title)
-        if sum(len(v[0]) for v in memo.values()) + len(ids) > RANKED_MEMO_IDS:
-            memo.clear()
-        memo[key] = (ids, title_hits)
-    return memo[key]
+        return ids, title_hits
+
+    return memo(scope, "ranked", _filter_key(params), ranked, size=lambda value: len(value[0]))
 
 
 FILTER_PARAMS = LISTING_PARAMS - {"search", "fields", "order", "limit", "offset", "format", "items_only"}
@@ -318,7 +314,6 @@ def _search_from_postings(params, scope, bigram, limit, offset):
 
 # Parameters that do not change which rows a listing has (only their order or shape).
 NOT_FILTERS = {"limit", "offset", "fields", "order", "format"}
-COUNT_MEMO_ENTRIES = 2000
 
 
 def _filter_key(params):
@@ -328,13 +323,7 @@ def _filter_key(params):
 def _memo_count(scope, params, queryset):
     """The row count of a filtered listing, memoised per content version: paging through a
     column asks the same count again with every offset."""
-    counts = scope.extra.setdefault("counts", {})
-    key = _filter_key(params)
-    if key not in counts:
-        if len(counts) >= COUNT_MEMO_ENTRIES:
-            counts.clear()
-        counts[key] = queryset.count()
-    return counts[key]
+    return memo(scope, "count", _filter_key(params), queryset.count, size=lambda value: 0)
 
 
 def _page_of(queryset, offset, limit):

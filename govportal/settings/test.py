@@ -1,10 +1,10 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES
+from .base import BASE_DIR, DATABASES, public_cache
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}, "public": public_cache("")}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # No purge calls to a front end unless a test opts in.
 GOVPORTAL_FRONTEND_PURGE_URLS = []

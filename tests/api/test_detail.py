@@ -9,7 +9,7 @@ from django.core.management import call_command
 from wagtail.models import Page
 
 from govportal.api import scope as api_scope
-from govportal.api.responses import response_cache
+from govportal.api.cache import response_cache
 from pages.models import ColumnPage, NewsPage, PolicyPage, PublicDocument
 
 from .conftest import publish
