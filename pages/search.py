@@ -489,17 +489,11 @@ def rebuild_from_migration(apps, schema_editor):
 
 
 # Signals fire per save; the same page saved twice in one request is indexed twice, which is
-# cheap. A thread-local switch lets bulk jobs turn per-save indexing off and rebuild once.
+# cheap. Per thread: the page last indexed, so page_published does not index it again.
 _state = threading.local()
 
 
-def indexing_enabled():
-    return not getattr(_state, "paused", False)
-
-
 def on_page_saved(instance, update_fields):
-    if not indexing_enabled():
-        return
     if update_fields is not None and set(update_fields) <= DRAFT_ONLY_FIELDS:
         return  # a draft was saved: the live content did not change
     index_page(instance.pk)
@@ -607,19 +601,18 @@ def _external_backend():
 
 def _external_search(queryset, query, terms):
     """Search with a Wagtail backend (OpenSearch/Elasticsearch with a Chinese analyzer); the
-    catalogue still decides what is public. Title hits first, then the backend's relevance."""
+    catalogue still decides what is public; ranked like the built-in search (title hits
+    first, then newest)."""
     from wagtail.models import Page
     from wagtail.search.backends import get_search_backend
 
     backend = get_search_backend(settings.GOVPORTAL_PUBLIC_SEARCH_BACKEND)
     ids = [p.pk for p in backend.search(query, Page.objects.live())[:EXTERNAL_SEARCH_MAX]]
-    rank = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)], output_field=IntegerField())
     in_title = Q()
     for term in terms:
         in_title &= Q(title__icontains=term)
     queryset = queryset.filter(pk__in=ids).annotate(
-        title_match=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField()),
-        external_rank=rank,
+        title_match=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField())
     )
     return queryset, terms
 
