@@ -99,6 +99,8 @@ def load_wrk(port, urls, seconds, concurrency):
                 "-d",
                 f"{max(1, round(seconds))}s",
                 "--latency",
+                "--timeout",
+                "10s",  # wrk's own 2 s would cut off (and count as errors) the slowest requests
                 "-s",
                 str(script),
                 f"http://127.0.0.1:{port}",

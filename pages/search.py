@@ -19,12 +19,12 @@ import threading
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 
-from pages.models.search import PublicDocument, PublicIndexState, SearchBigram
+from pages.models.search import PublicChange, PublicDocument, PublicIndexState, SearchBigram
 
 # Fields whose change does not alter what the public sees of a live page (draft bookkeeping).
 DRAFT_ONLY_FIELDS = {
@@ -284,11 +284,30 @@ def html_path(url_path):
 # --- keeping the catalogue in step ----------------------------------------------------------
 
 
-def bump_version():
-    """Invalidate every cached API response, in this and every other process."""
+_BUMP_SQL = (
+    f"UPDATE {PublicIndexState._meta.db_table} SET version = version + 1, changed_at = %s "
+    "WHERE id = 1 RETURNING version"
+)
+# Change-log rows kept: a memo older than this many versions is recomputed, not patched.
+CHANGES_KEPT = 500
+
+
+def bump_version(page_id=None):
+    """Invalidate every cached API response, in this and every other process, and log what
+    changed: one page's catalogue row, or (None) anything public."""
     now = timezone.now()
-    if not PublicIndexState.objects.filter(pk=1).update(version=F("version") + 1, changed_at=now):
-        PublicIndexState.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
+    with connection.cursor() as cursor:
+        cursor.execute(_BUMP_SQL, [connection.ops.adapt_datetimefield_value(now)])
+        row = cursor.fetchone()
+    if row is None:
+        state, _ = PublicIndexState.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
+        version, now = state.version, state.changed_at
+    else:
+        version = row[0]
+    PublicChange.objects.create(version=version, changed_at=now, page_id=page_id)
+    if version % CHANGES_KEPT == 0:
+        old = PublicChange.objects.filter(version__lte=version - CHANGES_KEPT)
+        old._raw_delete(old.db)
 
 
 _STATE_SQL = f"SELECT version, changed_at FROM {PublicIndexState._meta.db_table} WHERE id = 1"
@@ -329,7 +348,7 @@ def index_page(page_id):
         if not PublicDocument.objects.filter(pk=page_id).update(**fields):
             doc.save(force_insert=True)
         _write_postings(doc, postings_of(doc))
-        bump_version()
+        bump_version(page_id)
     _state.last_indexed = (page_id, page.live_revision_id, page.last_published_at)
 
 
@@ -379,7 +398,7 @@ def remove_page(page_id):
             PublicDocument.objects.filter(pk=page_id),
         ):
             queryset._raw_delete(queryset.db)
-        bump_version()
+        bump_version(page_id)
 
 
 def rebuild_index(stdout=None, on_progress=None, batch_size=500):
@@ -424,6 +443,9 @@ def rebuild_index(stdout=None, on_progress=None, batch_size=500):
             if on_progress:
                 on_progress(min(start + batch_size, total), total)
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # Sort the ~12 million postings of 100,000 items in memory, not in temp files.
+                cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
             cursor.execute(create_rank_index)
         bump_version()
     if stdout:

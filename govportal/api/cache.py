@@ -33,7 +33,7 @@ def cache_key(kind, scope, text):
     return f"{kind}:{digest}"
 
 
-def _get(key):
+def cache_get(key):
     try:
         return caches["public"].get(key)
     except Exception:  # an unreachable Redis: serve the request without the cache
@@ -41,7 +41,7 @@ def _get(key):
         return None
 
 
-def _set(key, value):
+def cache_set(key, value):
     try:
         caches["public"].set(key, value)
     except Exception:
@@ -56,11 +56,11 @@ class ResponseCache:
         return settings.GOVPORTAL_API_CACHE_ENTRIES > 0
 
     def get(self, scope, url):
-        return _get(cache_key("response", scope, url)) if self.enabled else None
+        return cache_get(cache_key("response", scope, url)) if self.enabled else None
 
     def put(self, scope, url, entry):
         if self.enabled and len(entry[1]) <= MAX_ENTRY_BYTES:
-            _set(cache_key("response", scope, url), entry)
+            cache_set(cache_key("response", scope, url), entry)
 
     def clear(self):
         try:
@@ -76,9 +76,9 @@ def memo(scope, kind, key, build, size=len):
     """`build()` once per content version and key, shared like the responses; a value whose
     `size` exceeds MAX_MEMO_IDS is returned but not kept."""
     name = cache_key(kind, scope, repr(key))
-    value = _get(name)
+    value = cache_get(name)
     if value is None:
         value = build()
         if size(value) <= MAX_MEMO_IDS:
-            _set(name, value)
+            cache_set(name, value)
     return value
