@@ -415,11 +415,19 @@ def rebuild_index(stdout=None, on_progress=None, batch_size=500):
     total = len(rows)
     drop_rank_index, create_rank_index = _rank_index_sql()
     with transaction.atomic():
-        for queryset in (SearchBigram.objects.all(), PublicDocument.objects.all()):
-            queryset._raw_delete(queryset.db)
         # Postings go in without their ranking index, which is built once at the end from all
         # of them: several times faster than keeping it up to date over millions of inserts.
+        # (On PostgreSQL dropping the index locks the postings until the rebuild commits, so
+        # the millions of old ones are truncated rather than deleted row by row; searches
+        # wait for the rebuild, listings and details go on from the old rows.)
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"TRUNCATE {connection.ops.quote_name(SearchBigram._meta.db_table)}")
+            else:
+                postings = SearchBigram.objects.all()
+                postings._raw_delete(postings.db)
+            documents = PublicDocument.objects.all()
+            documents._raw_delete(documents.db)
             cursor.execute(drop_rank_index)
         for start in range(0, total, batch_size):
             batch = rows[start : start + batch_size]
@@ -447,6 +455,11 @@ def rebuild_index(stdout=None, on_progress=None, batch_size=500):
                 # Sort the ~12 million postings of 100,000 items in memory, not in temp files.
                 cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
             cursor.execute(create_rank_index)
+            if connection.vendor == "postgresql":
+                # Fresh statistics for millions of new rows, or the planner may pick a plan
+                # for the empty table the rebuild started from (minutes instead of ms).
+                for model in (SearchBigram, PublicDocument):
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         bump_version()
     if stdout:
         stdout.write(f"indexed {total} pages\n")
