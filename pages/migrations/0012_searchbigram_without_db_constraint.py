@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pages', '0009_policy_validity_dates'),
+        ('pages', '0011_site_emblem'),
     ]
 
     operations = [
