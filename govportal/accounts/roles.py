@@ -4,7 +4,6 @@ belongs to them is data edited by the administrator."""
 OPERATORS_GROUP = "网站操作员"
 ADMINISTRATORS_GROUP = "管理员"
 LEADERS_GROUP = "局领导"
-STAFF_GROUP = "科室工作人员"
 
 
 def _group_names(user):

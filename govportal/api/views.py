@@ -2,7 +2,6 @@
 catalogue; details add the specific page. Every parameter is validated: 400, never 500."""
 
 import datetime
-from array import array
 
 from django.db.models import F
 from django.http import HttpResponseRedirect
@@ -15,6 +14,8 @@ from pages.models.catalogue import topic_labels
 from pages.search import query_terms, ranked_postings, search_queryset, single_bigram, snippet
 from pages.statutory import statutory_status
 
+from .cache import memo
+from .ranking import ranked_hits
 from .responses import APIError, json_response, public_endpoint
 from .serializers import (
     ALL_FIELDS,
@@ -254,7 +255,7 @@ def pages_listing(request, scope):
         total = _memo_count(scope, params, queryset)
         docs = _page_of(queryset, offset, limit)
         return json_response({"meta": {"total_count": total}, "items": serialise(docs, scope, chooser)})
-    ranked, title_hits = _memo_ranked(scope, params, lambda: _ranked_search(queryset, search))
+    ranked, title_hits = ranked_hits(scope, _filter_key(params), lambda: search_queryset(queryset, search)[0])
     page_ids = list(ranked[offset : offset + limit])
     docs = _rows_in_order(PublicDocument.objects.all(), page_ids)
     items = serialise(docs, scope, chooser)
@@ -267,40 +268,10 @@ def pages_listing(request, scope):
     return json_response({"meta": {"total_count": len(ranked)}, "items": items})
 
 
-RANKED_MEMO_IDS = 2_000_000  # ids kept per process across memoised searches (8 bytes each)
-
-
 def _rows_in_order(queryset, ids):
     """The catalogue rows (with their search text) of `ids`, in that order."""
     rows = {row.pk: row for row in catalogue_rows(queryset.filter(pk__in=ids), search=True)}
     return [rows[pk] for pk in ids if pk in rows]
-
-
-def _ranked_search(queryset, search):
-    queryset, _ = search_queryset(queryset, search)
-    return queryset.order_by("-title_match", "-first_published_at", "-page_id")
-
-
-def _memo_ranked(scope, params, build):
-    """Every hit of a search, ranked (title hits first, then newest), as an array of ids and
-    the number of title hits, memoised per content version: a long word is checked against
-    the text of every candidate once, and each further page of the same search is a slice."""
-    memo = scope.extra.setdefault("ranked", {})
-    key = _filter_key(params)
-    if key not in memo:
-        ids, title_hits = array("q"), 0
-        # A plain fetch: on PostgreSQL .iterator() would use a server-side cursor, 70% slower here.
-        for pk, in_title in build().values_list("page_id", "title_match"):
-            ids.append(pk)
-            title_hits += bool(in_title)
-        # Bounded by ids and by entries: a bot's stream of searches with no hits adds no ids.
-        if (
-            len(memo) >= COUNT_MEMO_ENTRIES
-            or sum(len(v[0]) for v in memo.values()) + len(ids) > RANKED_MEMO_IDS
-        ):
-            memo.clear()
-        memo[key] = (ids, title_hits)
-    return memo[key]
 
 
 FILTER_PARAMS = LISTING_PARAMS - {"search", "fields", "order", "limit", "offset", "format", "items_only"}
@@ -327,7 +298,6 @@ def _search_from_postings(params, scope, bigram, limit, offset):
 
 # Parameters that do not change which rows a listing has (only their order or shape).
 NOT_FILTERS = {"limit", "offset", "fields", "order", "format"}
-COUNT_MEMO_ENTRIES = 2000
 
 
 def _filter_key(params):
@@ -337,13 +307,7 @@ def _filter_key(params):
 def _memo_count(scope, params, queryset):
     """The row count of a filtered listing, memoised per content version: paging through a
     column asks the same count again with every offset."""
-    counts = scope.extra.setdefault("counts", {})
-    key = _filter_key(params)
-    if key not in counts:
-        if len(counts) >= COUNT_MEMO_ENTRIES:
-            counts.clear()
-        counts[key] = queryset.count()
-    return counts[key]
+    return memo(scope, "count", _filter_key(params), queryset.count, size=lambda value: 0)
 
 
 def _page_of(queryset, offset, limit):

@@ -55,7 +55,6 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
-    "rest_framework",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -268,6 +267,33 @@ GOVPORTAL_SCAN_SECONDS_PER_FILE = float(os.environ.get("GOVPORTAL_SCAN_SECONDS_P
 GOVPORTAL_SCAN_SECONDS_PER_ITEM = float(os.environ.get("GOVPORTAL_SCAN_SECONDS_PER_ITEM", "25"))
 GOVPORTAL_SCAN_MAX_FINDINGS_PER_FILE = int(os.environ.get("GOVPORTAL_SCAN_MAX_FINDINGS_PER_FILE", "500"))
 
+# The public API's response cache and search memos (govportal/api/cache.py). Keys carry the
+# public content version, so a publish invalidates every entry in every process at once. The
+# embedded default needs no server: each worker process keeps its own, bounded in entries.
+# Production with several workers or hosts points GOVPORTAL_PUBLIC_CACHE_URL at Redis
+# (redis://127.0.0.1:6379/1; give it `maxmemory` and `maxmemory-policy allkeys-lru`), so a URL
+# is rendered once per publish for all of them.
+# Entries of the embedded cache per process; 0 turns the response cache off (benchmarks measure
+# the work behind it; search memos stay on).
+GOVPORTAL_API_CACHE_ENTRIES = int(os.environ.get("GOVPORTAL_API_CACHE_ENTRIES", "20000"))
+
+
+def public_cache(url):
+    """The "public" cache: Redis at `url`, else a per-process LocMem bounded in entries (a
+    listing or detail body is a few KB, so about 100 MB at most per worker)."""
+    if url:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "TIMEOUT": 86400}
+    return {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "govportal-public",
+        "TIMEOUT": 86400,
+        "OPTIONS": {"MAX_ENTRIES": max(GOVPORTAL_API_CACHE_ENTRIES, 2000), "CULL_FREQUENCY": 4},
+    }
+
+
+GOVPORTAL_PUBLIC_CACHE_URL = os.environ.get("GOVPORTAL_PUBLIC_CACHE_URL", "")
+CACHES["public"] = public_cache(GOVPORTAL_PUBLIC_CACHE_URL)
+
 # Disclosure index number (索引号): pattern fields are org_code, year and serial.
 # Working days within which a public question (群众留言) must be answered (the bureau's setting;
 # the inspection veto is 3 months).
@@ -278,12 +304,6 @@ GOVPORTAL_INDEX_NUMBER_PATTERN = os.environ.get(
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = "govportal@localhost"
-
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "UNAUTHENTICATED_USER": None,
-}
 
 LOGGING = {
     "version": 1,

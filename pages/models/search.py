@@ -70,7 +70,12 @@ class SearchBigram(models.Model):
     one-bigram search (any two-character word) is counted and ranked (title hits first, then
     newest) from this index alone, without reading the documents."""
 
-    document = models.ForeignKey(PublicDocument, on_delete=models.CASCADE, related_name="bigrams")
+    # No database constraint: postings are derived data written in bulk by rebuild_index (12
+    # million at 100,000 items, each one a pending check otherwise) and always deleted with
+    # their row by pages.search.
+    document = models.ForeignKey(
+        PublicDocument, on_delete=models.CASCADE, related_name="bigrams", db_constraint=False
+    )
     bigram = models.CharField(max_length=2)
     is_item = models.BooleanField(default=False)
     in_title = models.BooleanField(default=False)
@@ -98,6 +103,23 @@ class PublicIndexState(models.Model):
         return str(self.version)
 
 
+class PublicChange(models.Model):
+    """What one version bump changed: the page whose catalogue row changed, or null when
+    anything public may have (a rebuild, a department's name, a view restriction). A search
+    memoised at an earlier version is patched with the changed pages rather than searched
+    again (govportal.api.ranking). Old rows are pruned as versions move on."""
+
+    version = models.BigIntegerField(db_index=True)
+    changed_at = models.DateTimeField()
+    page_id = models.IntegerField(null=True)
+
+    class Meta:
+        verbose_name = "公开内容变更"
+
+    def __str__(self):
+        return f"{self.version}: {self.page_id}"
+
+
 # Receivers live here so they are connected whenever the models are loaded (management
 # commands included); the work is in pages.search.
 def _connect_signals():
@@ -116,7 +138,7 @@ def _connect_signals():
         if isinstance(instance, Page):
             from pages import search
 
-            search.bump_version()
+            search.bump_version(instance.pk)
 
     def published(sender, instance, **kwargs):
         from pages import search

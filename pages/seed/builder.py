@@ -287,13 +287,23 @@ def seed_items(columns, departments, stdout=None):
                     first_published_at=published, last_published_at=published
                 )
                 page.refresh_from_db()
-                refresh_record(page)
+                _backdate_record(refresh_record(page), published)
                 # The bulk update above bypasses the signals that keep the public catalogue.
                 index_page(page.pk)
             created += 1
     if stdout:
         stdout.write(f"  新建演示信息 {created} 条")
     return created
+
+
+def _backdate_record(record, published):
+    """The demo backdates an item's publication to its story's date: its submission record then
+    says it was drafted two days and submitted one day before that, not after."""
+    if record.created_at > published:
+        record.created_at = published - datetime.timedelta(days=2)
+    if record.submitted_at and record.submitted_at > published:
+        record.submitted_at = published - datetime.timedelta(days=1)
+    record.save(update_fields=["created_at", "submitted_at"])
 
 
 def seed_pending(columns, departments, stdout=None):

@@ -192,7 +192,7 @@ def test_bad_detail_requests(client, demo):
 
 def test_constant_query_count(client, demo, django_assert_max_num_queries):
     from govportal.api import scope
-    from govportal.api.responses import response_cache
+    from govportal.api.cache import response_cache
 
     for url in [
         "/api/v2/pages/?limit=1",
@@ -215,7 +215,7 @@ def test_listing_queries_do_not_grow_with_page_size(client, demo):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from govportal.api.responses import response_cache
+    from govportal.api.cache import response_cache
 
     for url in (
         "/api/v2/pages/?limit={}",
@@ -252,13 +252,11 @@ def test_items_only(client, demo):
 
 
 def test_listing_page_is_one_statement_and_counts_are_memoised(
-    client, demo, django_assert_num_queries, monkeypatch
+    client, demo, django_assert_num_queries, settings
 ):
     """With the response cache off: the version, the count (once per filter and content
     version) and one statement for the page of rows, at any offset and page size."""
-    from govportal.api import responses
-
-    monkeypatch.setattr(responses.response_cache, "max_entries", 0)
+    settings.GOVPORTAL_API_CACHE_ENTRIES = 0
     client.get(f"/api/v2/pages/?child_of={demo.columns['tongzhi-gonggao'].pk}")  # builds the scope
     column = demo.columns["gongzuo-dongtai"].pk
     with django_assert_num_queries(3):
