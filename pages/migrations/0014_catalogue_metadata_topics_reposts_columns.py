@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pages', '0011_site_emblem'),
+        ('pages', '0013_public_change_log'),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]
 

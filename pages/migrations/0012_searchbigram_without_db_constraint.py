@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pages', '0013_disclosure_topics_statutory_list_backfill'),
+        ('pages', '0011_site_emblem'),
     ]
 
     operations = [

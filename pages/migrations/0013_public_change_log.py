@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pages', '0014_searchbigram_without_db_constraint'),
+        ('pages', '0012_searchbigram_without_db_constraint'),
     ]
 
     operations = [

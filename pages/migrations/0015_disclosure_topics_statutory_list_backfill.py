@@ -35,7 +35,7 @@ def rebuild_catalogue(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pages", "0012_catalogue_metadata_topics_reposts_columns"),
+        ("pages", "0014_catalogue_metadata_topics_reposts_columns"),
     ]
 
     operations = [
