@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # How often `make run` sends due reminders and checks links (production: cron or a systemd timer).
 PERIODIC_SECONDS ?= 3600
 
-.PHONY: run test install messages migrate seed cms frontend lint chromium clean periodic
+.PHONY: run test install messages migrate seed cms frontend lint chromium clean periodic backup restore
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,7 +33,7 @@ run: seed
 	@echo "CMS 后台: http://127.0.0.1:8000/admin/   公众网站: http://127.0.0.1:8080/"
 	@echo "停止：按 Ctrl+C（同时停止后台、公众网站和定时任务）"
 	@trap 'kill 0' INT TERM EXIT; \
-	$(PY) -m frontend --host 127.0.0.1 --port 8080 & \
+	GOVPORTAL_PURGE_SECRET_FILE=.purge-secret $(PY) -m frontend --host 127.0.0.1 --port 8080 & \
 	$(MAKE) -s periodic & \
 	$(PY) manage.py runserver 127.0.0.1:8000 --noreload
 
@@ -49,6 +49,13 @@ chromium:
 
 test: messages chromium
 	$(PY) -m pytest -n 2 -q
+
+backup: install
+	$(PY) manage.py backup --dir backups
+
+# make restore FILE=backups/govportal-YYYYmmdd-HHMMSS.tar.gz (into an empty database and media)
+restore: install
+	$(PY) manage.py restore $(FILE)
 
 lint: install
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -1,19 +1,24 @@
-"""Load test: stock Wagtail API v2 and GovPortal's API side by side on the same database.
+"""Load test: GovPortal's API against a real stock Wagtail 8.0.1 site, same machine, same run.
 
-    DATABASE_URL=... .venv/bin/python manage.py seed_demo --items 20000
-    DATABASE_URL=... .venv/bin/python benchmarks/api_bench.py --seconds 5 --rounds 3
+The stock side is the site of ../shared/bench/stock-wagtail (its README: `make_site.sh DIR`,
+`gen_data.py 20000 --site DIR/site` on its own database): Wagtail's PagesAPIViewSet as shipped,
+20,000 ArticlePages in 10 columns, stock database search backend.
 
-Starts three gunicorn servers (4 sync workers each, as README "Running in production"
-recommends, or BENCH_WORKERS x BENCH_THREADS; 127.0.0.1 only): stock v2, GovPortal, and
-GovPortal with its response cache off (DEBUG off on all three). Drives each scenario with 8
-concurrent connections over a rotating set of URLs (different offsets, columns and ids, so a
-response cache alone cannot carry the result): with wrk (Debian package) when installed, else
-with Python client threads (which cap near 1,100 req/s on two cores). Each side is warmed up
-on the scenario's URLs for 2 s first, so the table shows the steady state; sides alternate in
-each of the rounds and the median round is printed: req/s, p50, p99, errors, speed-up."""
+    DATABASE_URL=<project db> .venv/bin/python benchmarks/api_bench.py \
+        --stock-site /tmp/stock/site --stock-db postgres://…/bench_20000 --seconds 5 --rounds 3
+
+Starts three gunicorn servers (3 sync workers each, BENCH_WORKERS x BENCH_THREADS to change;
+127.0.0.1 only; DEBUG off on all): stock, GovPortal, and GovPortal with its response cache off
+(every request does the full work). Drives each scenario with 8 concurrent connections over a
+rotating set of URLs (different offsets, columns and ids, so a response cache alone cannot
+carry the result): with wrk (Debian package) when installed, else with Python client threads
+(which cap near 1,100 req/s on two cores). Each side is warmed up on the scenario's URLs for
+2 s first; sides alternate in each of the rounds and the median round is printed: req/s, p50,
+p99, errors, speed-up over stock and the 1-minute load average."""
 
 import argparse
 import http.client
+import json
 import os
 import random
 import re
@@ -29,24 +34,22 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 
 
-def start(port, settings, **extra_env):
-    env = dict(
-        os.environ, DJANGO_SETTINGS_MODULE=settings, PYTHONPATH=f"{ROOT}:{ROOT / 'benchmarks'}", **extra_env
-    )
+def start(port, settings, cwd=ROOT, pythonpath=f"{ROOT}:{ROOT / 'benchmarks'}", **extra_env):
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE=settings, PYTHONPATH=pythonpath, **extra_env)
     cmd = [
         str(ROOT / ".venv/bin/gunicorn"),
-        "govportal.wsgi",
+        "benchsite.wsgi" if settings.startswith("benchsite") else "govportal.wsgi",
         "-b",
         f"127.0.0.1:{port}",
         "-w",
-        os.environ.get("BENCH_WORKERS", "4"),
+        os.environ.get("BENCH_WORKERS", "3"),
         "--threads",
         os.environ.get("BENCH_THREADS", "1"),
         "--log-level",
         "warning",
     ]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
-    for _ in range(100):
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env)
+    for _ in range(150):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             conn.request("GET", "/api/v2/pages/?limit=1")
@@ -56,6 +59,10 @@ def start(port, settings, **extra_env):
             time.sleep(0.2)
     proc.terminate()
     raise SystemExit(f"server on {port} did not start")
+
+
+def start_stock(port, site, database_url):
+    return start(port, "benchsite.settings.bench", cwd=site, pythonpath=site, DATABASE_URL=database_url)
 
 
 # wrk (Debian package `wrk`, C, event loop) drives the load when installed: it uses a fraction of
@@ -92,6 +99,8 @@ def load_wrk(port, urls, seconds, concurrency):
                 "-d",
                 f"{max(1, round(seconds))}s",
                 "--latency",
+                "--timeout",
+                "10s",  # wrk's own 2 s would cut off (and count as errors) the slowest requests
                 "-s",
                 str(script),
                 f"http://127.0.0.1:{port}",
@@ -157,7 +166,36 @@ def load_threads(port, urls, seconds, concurrency):
     }
 
 
-def scenarios():
+STOCK_IDS = """
+import json
+from news.models import ArticlePage, ColumnPage
+print(json.dumps({
+    "columns": list(ColumnPage.objects.order_by("path").values_list("pk", flat=True)),
+    "articles": list(ArticlePage.objects.order_by("?").values_list("pk", flat=True)[:2000]),
+}))
+"""
+
+
+def stock_ids(site, database_url):
+    """Column and article ids of the stock site (its own Django, in a subprocess)."""
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="benchsite.settings.bench", DATABASE_URL=database_url)
+    out = subprocess.run(
+        [str(PYTHON), "manage.py", "shell", "-c", STOCK_IDS],
+        cwd=site,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if out.returncode:
+        raise SystemExit(out.stderr)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+SEARCH = "%E9%A2%84%E7%AE%97"  # 预算
+
+
+def scenarios(stock):
+    """{scenario: (GovPortal URLs, stock URLs)}: the same kind of request on each side."""
     sys.path[:0] = [str(ROOT)]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govportal.settings.dev")
     import django
@@ -172,16 +210,26 @@ def scenarios():
     )
     ids = list(NewsPage.objects.live().order_by("?").values_list("pk", flat=True)[:2000])
     rng = random.Random(1)
-    offsets = [rng.randrange(0, 2000) for _ in range(200)]
+    offsets = [rng.randrange(0, 1000) for _ in range(200)]
+    article = "type=news.ArticlePage&fields=date,intro&limit=20"
     return {
-        "listing": [f"/api/v2/pages/?type=pages.NewsPage&limit=20&offset={o}" for o in offsets],
-        "filtered listing": [
-            f"/api/v2/pages/?child_of={c}&limit=20&offset={o}" for c in columns for o in offsets[:50]
-        ],
-        "detail": [f"/api/v2/pages/{i}/" for i in ids],
-        "search 预算": [
-            "/api/v2/pages/?search=%E9%A2%84%E7%AE%97&limit=20&offset=" + str(o) for o in range(0, 200, 20)
-        ],
+        "listing": (
+            [f"/api/v2/pages/?type=pages.NewsPage&limit=20&offset={o}" for o in offsets],
+            [f"/api/v2/pages/?{article}&offset={o}" for o in offsets],
+        ),
+        "child_of": (
+            [f"/api/v2/pages/?child_of={c}&limit=20&offset={o}" for c in columns for o in offsets[:50]],
+            [
+                f"/api/v2/pages/?{article}&child_of={c}&order=-date&offset={o}"
+                for c in stock["columns"]
+                for o in offsets[:50]
+            ],
+        ),
+        "detail": ([f"/api/v2/pages/{i}/" for i in ids], [f"/api/v2/pages/{i}/" for i in stock["articles"]]),
+        "search 预算": (
+            [f"/api/v2/pages/?search={SEARCH}&limit=20&offset={o}" for o in range(0, 200, 20)],
+            [f"/api/v2/pages/?{article}&search={SEARCH}&offset={o}" for o in range(0, 200, 20)],
+        ),
     }
 
 
@@ -196,38 +244,41 @@ def median_run(runs):
     }
 
 
-# "no cache": GovPortal with its per-process response cache off (GOVPORTAL_API_CACHE_ENTRIES=0),
+# "no cache": GovPortal with its response cache off (GOVPORTAL_API_CACHE_ENTRIES=0),
 # i.e. every request does the full work (version check, catalogue queries, serialisation).
-SIDES = ("stock v2", "govportal", "no cache")
+SIDES = ("stock", "govportal", "no cache")
+PORTS = {"stock": 8102, "govportal": 8101, "no cache": 8103}
 
 
 def main():
     parser = argparse.ArgumentParser()
+    parser.add_argument("--stock-site", required=True, help="DIR/site made by stock-wagtail/make_site.sh")
+    parser.add_argument("--stock-db", required=True, help="DATABASE_URL of the stock site's data")
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rounds", type=int, default=1, help="alternating rounds per scenario (median)")
-    parser.add_argument("--only", default="", help="scenarios by first word: listing,filtered,detail,search")
+    parser.add_argument("--only", default="", help="scenarios by first word: listing,child_of,detail,search")
     args = parser.parse_args()
-    urls = scenarios()
+    urls = scenarios(stock_ids(args.stock_site, args.stock_db))
     if args.only:
         urls = {k: v for k, v in urls.items() if k.split()[0] in args.only.split(",")}
     servers = {
-        "stock v2": start(8102, "api_stock_settings"),
-        "govportal": start(8101, "api_bench_settings"),
-        "no cache": start(8103, "api_bench_settings", GOVPORTAL_API_CACHE_ENTRIES="0"),
+        "stock": start_stock(PORTS["stock"], args.stock_site, args.stock_db),
+        "govportal": start(PORTS["govportal"], "api_bench_settings"),
+        "no cache": start(PORTS["no cache"], "api_bench_settings", GOVPORTAL_API_CACHE_ENTRIES="0"),
     }
-    ports = {"stock v2": 8102, "govportal": 8101, "no cache": 8103}
     rows = []
     try:
-        for name, url_list in urls.items():
+        for name, (project_urls, stock_urls) in urls.items():
+            side_urls = {"stock": stock_urls, "govportal": project_urls, "no cache": project_urls}
             results = {"load": os.getloadavg()[0]}
             runs = {side: [] for side in SIDES}
             for side in SIDES:
-                load(ports[side], url_list, 2)  # warm up: steady state, not the first misses
+                load(PORTS[side], side_urls[side], 2)  # warm up: steady state, not the first misses
             # Sides alternate in every round, so a burst of noise on the shared cores hits all
             # of them alike; the table shows the median round of each side.
             for _ in range(args.rounds):
                 for side in SIDES:
-                    runs[side].append(load(ports[side], url_list, args.seconds))
+                    runs[side].append(load(PORTS[side], side_urls[side], args.seconds))
             for side in SIDES:
                 results[side] = median_run(runs[side])
             results["load"] = f"{results['load']:.1f}-{os.getloadavg()[0]:.1f}"
@@ -248,7 +299,7 @@ def main():
     for name, results in rows:
         for side in SIDES:
             r = results[side]
-            speed = r["rps"] / results["stock v2"]["rps"] if results["stock v2"]["rps"] else 0
+            speed = r["rps"] / results["stock"]["rps"] if results["stock"]["rps"] else 0
             print(
                 f"{name:18} {side:10} {r['rps']:8.1f} {r['p50']:8.1f} {r['p99']:8.1f} {r['errors']:7d} {speed:8.1f}x"
                 f" {results['load']:>9}"

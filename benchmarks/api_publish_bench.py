@@ -14,7 +14,7 @@ the admin; e-mail off):
                   precomputed detail JSON, version bump
   index_page      pages.search.index_page(page_id) alone (the index update of one publish)
   create draft    column.add_child() of a new (not live) item: a page save, no index work
-Prints median and max per step. Changes the database (publishes revisions of existing items)."""
+Prints median, p95 and max per step. Changes the database (publishes revisions of existing items)."""
 
 import argparse
 import os
@@ -52,7 +52,8 @@ def main():
 
     pages = list(NewsPage.objects.live().order_by("-pk")[: args.runs])
     print(
-        f"database: {connection.vendor}, live items: {PublicDocument.objects.filter(is_item=True).count()}",
+        f"database: {connection.vendor}, live items: {PublicDocument.objects.filter(is_item=True).count()},"
+        f" load average: {os.getloadavg()}",
         flush=True,
     )
     with quietly():
@@ -73,9 +74,12 @@ def main():
                 title=f"基准测试草稿{i}", department=page.department, body="<p>草稿</p>", live=False
             )
             timed("create draft", lambda column=column, draft=draft: column.add_child(instance=draft))
-    print(f"{'step':16} {'median ms':>10} {'max ms':>8} {'runs':>5}")
+    print(f"load average after: {os.getloadavg()}")
+    print(f"{'step':16} {'median ms':>10} {'p95 ms':>8} {'max ms':>8} {'runs':>5}")
     for name, values in timings.items():
-        print(f"{name:16} {statistics.median(values):10.1f} {max(values):8.1f} {len(values):5d}")
+        values = sorted(values)
+        p95 = values[min(len(values) - 1, int(len(values) * 0.95))]
+        print(f"{name:16} {statistics.median(values):10.1f} {p95:8.1f} {values[-1]:8.1f} {len(values):5d}")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,17 @@ def main(argv=None):
 
     import uvicorn
 
+    from .config import Settings
+
+    if not Settings.from_env().purge_secret:
+        # The CMS signs purge calls with this secret; without it a deployment would either run
+        # with no purge or with a guessable one. `make run` passes the CMS's generated file.
+        parser.exit(
+            2,
+            "未设置 GOVPORTAL_PURGE_SECRET（或 GOVPORTAL_PURGE_SECRET_FILE），前台拒绝启动。"
+            "请设置与 CMS 相同的清除缓存密钥。\n",
+        )
+
     uvicorn.run(
         "frontend.app:create_app",
         factory=True,

@@ -24,6 +24,7 @@ from .api import CMSClient, NotFound
 from .assets import IMMUTABLE, AssetManifest
 from .cache import TTLCache, Unavailable
 from .config import Settings
+from .security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from .templating import make_environment
 
 log = logging.getLogger("frontend")
@@ -154,14 +155,40 @@ class Portal:
         await self.api.aclose()
 
 
+def purge_headers_plausible(secret: str, timestamp: str, signature: str, now=None) -> bool:
+    """What can be checked before the body is read: a secret, a fresh timestamp, a signature
+    shaped like a SHA-256 hex digest."""
+    if not secret or not timestamp.isdigit() or len(signature.strip()) != 64:
+        return False
+    return abs((now or time.time()) - int(timestamp)) <= PURGE_MAX_SKEW
+
+
 def verify_purge(secret: str, timestamp: str, body: bytes, signature: str, now=None) -> bool:
     """HMAC-SHA256 over "<timestamp>.<body>" with the shared secret; at most 5 minutes old."""
-    if not secret or not timestamp.isdigit() or not signature:
-        return False
-    if abs((now or time.time()) - int(timestamp)) > PURGE_MAX_SKEW:
+    if not purge_headers_plausible(secret, timestamp, signature, now):
         return False
     expected = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected, signature.strip().lower())
+
+
+class SpentSignatures:
+    """Purge signatures already honoured, kept for as long as they would verify: each signed
+    call purges once, a replay is refused."""
+
+    def __init__(self, clock=time.time):
+        self.clock = clock
+        self._seen = {}
+
+    def spend(self, signature: str) -> bool:
+        """True the first time a signature is seen (within its validity)."""
+        now = self.clock()
+        for old in [s for s, at in self._seen.items() if now - at > 2 * PURGE_MAX_SKEW]:
+            del self._seen[old]
+        key = signature.strip().lower()
+        if key in self._seen:
+            return False
+        self._seen[key] = now
+        return True
 
 
 def sign_purge(secret: str, body: bytes, timestamp: int | None = None) -> dict:
@@ -226,7 +253,16 @@ def create_app(settings: Settings | None = None, transport=None) -> Starlette:
             await upstream.aclose()
             raise HTTPException(404 if upstream.status_code in (403, 404) else 503)
         headers = {"Cache-Control": "public, max-age=3600"}
-        for name in ("content-type", "content-length", "content-disposition", "last-modified", "etag"):
+        # The CMS's own Content-Security-Policy and nosniff for files are kept, not replaced.
+        for name in (
+            "content-type",
+            "content-length",
+            "content-disposition",
+            "last-modified",
+            "etag",
+            "content-security-policy",
+            "x-content-type-options",
+        ):
             if name in upstream.headers:
                 headers[name] = upstream.headers[name]
         return StreamingResponse(
@@ -236,16 +272,19 @@ def create_app(settings: Settings | None = None, transport=None) -> Starlette:
     async def preview(request):
         return await views.preview(portal, request)
 
+    spent = SpentSignatures()
+
     async def purge(request):
-        body = await request.body()
-        valid = verify_purge(
-            settings.purge_secret,
-            request.headers.get("x-purge-timestamp", ""),
-            body,
-            request.headers.get("x-purge-signature", ""),
-        )
-        if not valid:
+        timestamp = request.headers.get("x-purge-timestamp", "")
+        signature = request.headers.get("x-purge-signature", "")
+        # Refused before the body is read unless the headers could possibly be valid.
+        if not purge_headers_plausible(settings.purge_secret, timestamp, signature):
             return views.plain_response("invalid signature", 403)
+        body = await request.body()
+        if not verify_purge(settings.purge_secret, timestamp, body, signature):
+            return views.plain_response("invalid signature", 403)
+        if not spent.spend(signature):
+            return views.plain_response("signature already used", 403)
         portal.purge()
         log.info("cache purged by the CMS")
         return Response(status_code=204)
@@ -286,6 +325,7 @@ def create_app(settings: Settings | None = None, transport=None) -> Starlette:
         Route("/search/", page(views.search)),
         Route("/xxgk/", listing_page(views.catalogue)),
         Route("/xxgk/index_{number:int}.html", listing_page(views.catalogue)),
+        Route("/xxgk/fdzdgknr/", page(views.statutory_list)),
         Route("/wuzhangai/", page(views.accessibility)),
         Route("/liuyan/", question, methods=["GET", "POST"]),
         Route("/liuyan/chaxun/", question_status),
@@ -305,7 +345,15 @@ def create_app(settings: Settings | None = None, transport=None) -> Starlette:
 
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(GZipMiddleware, minimum_size=800)],
+        middleware=[
+            Middleware(
+                SecurityHeadersMiddleware,
+                admin_origin=settings.admin_origin or portal.cms_origin,
+                hsts_seconds=settings.hsts_seconds,
+            ),
+            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+            Middleware(GZipMiddleware, minimum_size=800),
+        ],
         exception_handlers={
             HTTPException: http_error,
             NotFound: not_found,

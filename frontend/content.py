@@ -21,7 +21,10 @@ CATALOGUE_KINDS = {
     "disclosure",
     "policies",
     "elderly_care",
+    "guide",
 }
+# 有效性 of documents (docs/API.md, `validity`).
+VALIDITIES = [("in_force", "现行有效"), ("amended", "已修订"), ("abolished", "已废止"), ("expired", "已失效")]
 
 
 @dataclass

@@ -18,7 +18,7 @@ from tqdm import tqdm
 from .api import NotFound
 from .app import create_app
 from .config import Settings
-from .content import CATALOGUE_KINDS, listing_url
+from .content import listing_url
 
 log = logging.getLogger("frontend.export")
 
@@ -135,7 +135,6 @@ class Exporter:
         item_lists = await asyncio.gather(
             *(self.all_items(column.id, order) for column, order in zip(columns, orders, strict=True))
         )
-        catalogue_total = 0
         for column, order, items in zip(columns, orders, item_lists, strict=True):
             pages = max(1, -(-len(items) // size))
             paths += [listing_url(column.path, page) for page in range(1, pages + 1)]
@@ -147,8 +146,6 @@ class Exporter:
                     {"child_of": column.id, "limit": size, "offset": offset, "order": order},
                     {"meta": {"total_count": len(items)}, "items": items[offset : offset + size]},
                 )
-            if column.kind in CATALOGUE_KINDS:
-                catalogue_total += len(items)
             for item in items:
                 path = item["meta"].get("html_path") or urlsplit(item["meta"].get("html_url", "")).path
                 if "body" in item or "elements" in item:
@@ -157,22 +154,29 @@ class Exporter:
                     self.primed[path] = self.portal.api.cache_key("pages/find/", {"html_path": path})
                 paths.append(path)
         catalogue = await self.portal.api.get(
-            "pages/", {"descendant_of": tree.home.get("id"), "date_from": "1990-01-01", "limit": 1}
+            "pages/", {"descendant_of": tree.home.get("id"), "catalogue": 1, "limit": 1}
         )
         total = catalogue["meta"].get("total_count", 0)
         pages = max(1, -(-total // size))
         paths += [listing_url("/xxgk/", page) for page in range(1, pages + 1)]
-        # The catalogue lists every item, newest first (the API's default order): the same
-        # slices from the items already read, when they are indeed all of them.
-        everything = [item for items in item_lists for item in items]
+        paths.append("/xxgk/fdzdgknr/")
+        # The catalogue lists the bureau's own information (the items with a 索引号), newest
+        # first (the API's default order): the same slices from the items already read, when
+        # they are indeed all of them.
+        everything = [item for items in item_lists for item in items if item.get("index_number")]
         if len(everything) == total:
             everything.sort(key=lambda i: (i["meta"].get("first_published_at") or "", i["id"]), reverse=True)
             for page in range(1, pages + 1):
                 offset = (page - 1) * size
-                params = {"descendant_of": tree.home.get("id"), "limit": size, "offset": offset}
+                params = {
+                    "descendant_of": tree.home.get("id"),
+                    "catalogue": 1,
+                    "limit": size,
+                    "offset": offset,
+                }
                 self.portal.api.prime(
                     "pages/",
-                    {**params, "date_from": "1990-01-01"},
+                    params,
                     {"meta": {"total_count": total}, "items": everything[offset : offset + size]},
                 )
         return list(dict.fromkeys(paths))

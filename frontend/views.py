@@ -13,12 +13,14 @@ from .api import NotFound
 from .cache import Unavailable
 from .content import (
     CATALOGUE_KINDS,
+    VALIDITIES,
     SiteTree,
     gather_dict,
     listing_url,
     normalise_path,
     split_listing_path,
 )
+from .security import client_address
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 QUERY_CODE = re.compile(r"^[A-Z0-9]{6,16}$")
@@ -112,6 +114,9 @@ def read_filters(params, tree, column=None):
     topic = params.get("topic", "")
     if topic and any(t.get("value") == topic for t in tree.topics):
         filters["topic"] = topic
+    validity = params.get("validity", "")
+    if validity and validity in dict(VALIDITIES):
+        filters["validity"] = validity
     return filters, errors
 
 
@@ -323,26 +328,20 @@ async def preview(portal, request):
 
 
 async def catalogue(portal, request, page):
-    """信息公开目录: every disclosure item with 索引号, 名称, 生成日期 and 主题分类."""
+    """信息公开目录: the bureau's government information (no questions, links or reposts) with
+    索引号, 名称, 文号, 发布机构, 主题分类 and 生成日期, filtered as the visitor asks."""
     tree = await load_site(portal)
     params = dict(request.query_params)
     filters, filter_errors = read_filters(params, tree)
     size = portal.settings.page_size
-    # Any filter makes the API list item pages only; the open date range keeps it that way
-    # when the visitor sets none (see docs/FRONTEND-NEEDS.md).
-    filters.setdefault("date_from", "1990-01-01")
     home_id = tree.home.get("id")
-    data = await listing(portal, descendant_of=home_id, limit=size, offset=(page - 1) * size, **filters)
-    items = [
-        i
-        for i in data["items"]
-        if (i.get("column") or {}).get("kind") in CATALOGUE_KINDS or "index_number" in i
-    ]
+    data = await listing(
+        portal, descendant_of=home_id, catalogue=1, limit=size, offset=(page - 1) * size, **filters
+    )
+    items = data["items"]
     total = data["meta"].get("total_count", 0)
     if page > 1 and page > page_count(total, size):
         raise NotFound(request.url.path)
-    if filters.get("date_from") == "1990-01-01":
-        filters.pop("date_from")
     query = "?" + request.url.query if request.url.query else ""
     node = None
     return portal.render(
@@ -354,11 +353,12 @@ async def catalogue(portal, request, page):
         filters=filters,
         filter_errors=filter_errors,
         departments=tree.departments,
+        validities=VALIDITIES,
         pager=pagination("/xxgk/", page, total, size, query),
         breadcrumbs=[{"title": "首页", "path": "/"}, {"title": "政府信息公开目录", "path": "/xxgk/"}],
         meta={
             "ColumnName": "政府信息公开目录",
-            "ColumnDescription": "主动公开的政府信息目录：索引号、名称、生成日期、主题分类。",
+            "ColumnDescription": "主动公开的政府信息目录：索引号、名称、文号、发布机构、主题分类、生成日期。",
             "ColumnKeywords": "信息公开,公开目录,索引号",
             "ColumnType": "信息公开目录",
         },
@@ -502,7 +502,7 @@ async def submit_question(portal, request):
         payload["department"] = values["department"]
     elif column is not None:
         payload["column"] = column.id
-    client_ip = request.client.host if request.client else None
+    client_ip = client_address(request, portal.settings.trusted_proxies)
     try:
         status, answer = await portal.api.post("questions/", payload, client_ip=client_ip)
     except Unavailable:
@@ -583,3 +583,27 @@ async def not_found_page(portal, request):
 
 def plain_response(text, status):
     return Response(text, status_code=status, media_type="text/plain; charset=utf-8")
+
+
+async def statutory_list(portal, request):
+    """法定主动公开内容: each kind of information the bureau must disclose, where it is published
+    on this site and when it was last updated (a required kind with nothing published says so)."""
+    results = await gather_dict(tree=load_site(portal), statutory=portal.api.get("statutory/"))
+    return portal.render(
+        request,
+        "statutory.html",
+        tree=results["tree"],
+        node=None,
+        rows=results["statutory"].get("items", []),
+        breadcrumbs=[
+            {"title": "首页", "path": "/"},
+            {"title": "政府信息公开目录", "path": "/xxgk/"},
+            {"title": "法定主动公开内容", "path": "/xxgk/fdzdgknr/"},
+        ],
+        meta={
+            "ColumnName": "法定主动公开内容",
+            "ColumnDescription": "《政府信息公开条例》规定本机关应当主动公开的政府信息及其公开栏目。",
+            "ColumnKeywords": "主动公开,法定公开内容,信息公开目录",
+            "ColumnType": "信息公开目录",
+        },
+    )

@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import json
 import logging
+import secrets
 import socket
 import threading
 import time
@@ -69,7 +70,10 @@ def send_purge(paths, urls=None, secret=None, timeout=TIMEOUT):
     secret = settings.GOVPORTAL_PURGE_SECRET if secret is None else secret
     if not urls or not secret:
         return {}
-    body = json.dumps({"paths": sorted(set(paths))}, ensure_ascii=False).encode()
+    # A nonce makes every call's signature unique: the front end honours each signature once.
+    body = json.dumps(
+        {"paths": sorted(set(paths)), "nonce": secrets.token_hex(8)}, ensure_ascii=False
+    ).encode()
     results = {}
     for base in urls:
         headers = {"Content-Type": "application/json", **sign(secret, body)}

@@ -4,6 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from govportal.accounts import two_factor
 from govportal.accounts.views import password_change
 from govportal.api.router import api_router
 from govportal.views import not_found
@@ -15,6 +16,8 @@ urlpatterns = [
     # Wagtail's deliberate-exception route (a 500 on purpose, for testing error pages) is not
     # something a production admin should answer.
     path("admin/failwhale/", not_found),
+    path("admin/2fa/setup/", two_factor.setup, name="accounts_otp_setup"),
+    path("admin/2fa/verify/", two_factor.verify, name="accounts_otp_verify"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),

@@ -76,8 +76,11 @@ def public_fields(page):
             ]
             if names:
                 rows.append((label, "、".join(names), False))
-        elif field.choices:
-            rows.append((label, getattr(page, f"get_{field.name}_display")(), False))
+        elif display := getattr(page, f"get_{field.name}_display", None):
+            # Choices, and fields whose labels live in a list the Office keeps (主题分类).
+            rows.append((label, display(), False))
+        elif isinstance(field, models.BooleanField):
+            rows.append((label, "是" if value else "否", False))
         else:
             rows.append((label, str(value), False))
     return rows

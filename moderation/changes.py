@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass
 
 from django.utils.html import strip_tags
-from wagtail.admin.panels import get_edit_handler
 from wagtail.fields import RichTextField
 
 # Fields an operator sets when typesetting and categorising (排版、分类): the public wording is
@@ -63,7 +62,9 @@ def changes_between(page, old_revision, new_revision):
     if old_revision is None or new_revision is None or old_revision.pk == new_revision.pk:
         return []
     old, new = old_revision.as_object(), new_revision.as_object()
-    panel = get_edit_handler(type(page)).get_bound_panel(instance=page, request=None, form=None)
+    # The page type's own panels, as Wagtail's revision comparison uses: each field compared as
+    # its panel says (主题分类 by name).
+    panel = type(page).get_edit_handler().get_bound_panel(instance=page, request=None, form=None)
     changes = []
     for comparison_class in panel.get_comparison():
         comparison = comparison_class(old, new)

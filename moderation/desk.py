@@ -257,10 +257,6 @@ def refresh_record(page):
             result.on_time,
         )
         record.days_late = result.working_days_late
-        if page.first_published_at and record.created_at > page.first_published_at:
-            record.created_at = page.first_published_at - datetime.timedelta(days=2)
-        if record.submitted_at and page.first_published_at and record.submitted_at > page.first_published_at:
-            record.submitted_at = page.first_published_at - datetime.timedelta(days=1)
     record.save()
     return record
 

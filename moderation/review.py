@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from wagtail.log_actions import log
-from wagtail.models import Page, TaskState, WorkflowState
+from wagtail.models import TaskState, WorkflowState
 
 from govportal.accounts.roles import department_ids, is_administrator, is_site_manager
 
@@ -224,7 +224,3 @@ def status_of(page):
     if page.go_live_at and page.go_live_at > timezone.now():
         return "scheduled", "定时发布"
     return "draft", "草稿"
-
-
-def as_page(page_or_id):
-    return page_or_id if isinstance(page_or_id, Page) else Page.objects.get(pk=page_or_id).specific

@@ -4,7 +4,13 @@ everything is looked up by natural key and only created when missing."""
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from govportal.accounts.roles import ADMINISTRATORS_GROUP, LEADERS_GROUP, OPERATORS_GROUP
+from govportal.accounts.roles import (
+    ADMINISTRATORS_GROUP,
+    AUDIT_ADMINS_GROUP,
+    LEADERS_GROUP,
+    OPERATORS_GROUP,
+    SECURITY_ADMINS_GROUP,
+)
 
 from .models import BureauLeadership, Department
 from .setup import ensure_role_groups
@@ -27,6 +33,9 @@ DEMO_ACCOUNTS = [
     ("staff_office", "罗", "文静", None),
     ("operator", "谭", "敏", OPERATORS_GROUP),
     ("admin", "系统", "管理员", ADMINISTRATORS_GROUP),
+    # 三员分立: the security and audit administrators are separate accounts.
+    ("secadmin", "安全", "管理员", SECURITY_ADMINS_GROUP),
+    ("auditor", "审计", "管理员", AUDIT_ADMINS_GROUP),
 ]
 
 # name, kind, head, staff, supervising leader, is general office
@@ -50,7 +59,6 @@ def seed_accounts(stdout=None):
                 first_name=given,
                 email=f"{username}@mzj.example.cn",
                 must_change_password=True,
-                is_superuser=username == "admin",
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
@@ -58,6 +66,9 @@ def seed_accounts(stdout=None):
                 user.groups.add(Group.objects.get(name=group_name))
             if stdout:
                 stdout.write(f"  账号 {username} 已创建")
+        elif user.is_superuser:
+            # Earlier demos made `admin` a superuser; no everyday account is one (三员分立).
+            type(user).objects.filter(pk=user.pk).update(is_superuser=False)
         users[username] = user
     return users
 

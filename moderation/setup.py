@@ -5,13 +5,24 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 
 from govportal.accounts.roles import (
     ADMINISTRATORS_GROUP,
+    AUDIT_ADMINS_GROUP,
     LEADERS_GROUP,
     OPERATORS_GROUP,
+    SECURITY_ADMINS_GROUP,
 )
 
 DEPARTMENT_GROUP_PREFIX = "部门："
 OPERATOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 ADMINISTRATOR_PAGE_PERMISSIONS = OPERATOR_PAGE_PERMISSIONS + ["bulk_delete_page"]
+REFERENCE_LIST_PERMISSIONS = [
+    "add_disclosuretopic",
+    "change_disclosuretopic",
+    "view_disclosuretopic",
+    "add_statutorydisclosurekind",
+    "change_statutorydisclosurekind",
+    "delete_statutorydisclosurekind",
+    "view_statutorydisclosurekind",
+]
 COLLECTION_PERMISSIONS = {
     "wagtailimages": ["add_image", "change_image", "choose_image"],
     "wagtaildocs": ["add_document", "change_document", "choose_document"],
@@ -37,6 +48,15 @@ def _grant_collections(group, apps=("wagtailimages", "wagtaildocs")):
             )
 
 
+def _grant_collection_management(group):
+    root = Collection.get_first_root_node()
+    for codename in ("add_collection", "change_collection", "delete_collection"):
+        if root is not None:
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=root, permission=_permission("wagtailcore", codename)
+            )
+
+
 def _grant_pages(group, page, codenames):
     for codename in codenames:
         GroupPagePermission.objects.get_or_create(
@@ -50,10 +70,13 @@ def ensure_role_groups():
     operators, _ = Group.objects.get_or_create(name=OPERATORS_GROUP)
     administrators, _ = Group.objects.get_or_create(name=ADMINISTRATORS_GROUP)
     leaders, _ = Group.objects.get_or_create(name=LEADERS_GROUP)
-    for group in (operators, administrators, leaders):
+    security, _ = Group.objects.get_or_create(name=SECURITY_ADMINS_GROUP)
+    auditors, _ = Group.objects.get_or_create(name=AUDIT_ADMINS_GROUP)
+    for group in (operators, administrators, leaders, security, auditors):
         _grant_admin_access(group)
     _grant_collections(operators)
     _grant_collections(administrators)
+    _grant_collection_management(administrators)
     if root_page is not None:
         _grant_pages(operators, root_page, OPERATOR_PAGE_PERMISSIONS)
         _grant_pages(administrators, root_page, ADMINISTRATOR_PAGE_PERMISSIONS)
@@ -71,10 +94,40 @@ def ensure_role_groups():
         ],
         "accounts": ["add_user", "change_user", "delete_user", "view_user"],
         "pages": ["change_siteidentity"],
+        # The system's configuration, which a superuser used to hold (三员分立: no superuser).
+        "wagtailcore": [
+            "add_workflow",
+            "change_workflow",
+            "delete_workflow",
+            "add_task",
+            "change_task",
+            "delete_task",
+            "add_site",
+            "change_site",
+            "delete_site",
+        ],
+        "wagtailredirects": ["add_redirect", "change_redirect", "delete_redirect"],
     }.items():
         for codename in codenames:
             administrators.permissions.add(_permission(app_label, codename))
     operators.permissions.add(_permission("pages", "change_siteidentity"))
+    # 三员分立: the security administrator assigns roles (edits accounts' groups, nothing else
+    # of them) and manages groups; the audit administrator only reads the audit records.
+    for app_label, codename in [
+        ("accounts", "change_user"),
+        ("accounts", "view_user"),
+        ("auth", "add_group"),
+        ("auth", "change_group"),
+        ("auth", "delete_group"),
+        ("auth", "view_group"),
+    ]:
+        security.permissions.add(_permission(app_label, codename))
+    auditors.permissions.add(_permission("accounts", "view_securityevent"))
+    # The catalogue's reference lists are the Office's (信息公开 menu). Topics are retired
+    # (启用 off), never deleted: items keep the codes they carry.
+    for codename in REFERENCE_LIST_PERMISSIONS:
+        for group in (operators, administrators):
+            group.permissions.add(_permission("pages", codename))
     return operators, administrators, leaders
 
 

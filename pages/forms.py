@@ -1,10 +1,12 @@
 from django import forms
+from django.apps import apps
 from django.db.models import Q
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.forms.pages import CopyForm
 
 from govportal.accounts.roles import is_site_manager
 
+from .models.catalogue import topic_choices
 from .publishing import submission_errors
 
 ATTESTATIONS = {
@@ -41,6 +43,7 @@ class ItemPageForm(WagtailAdminPageForm):
         super().__init__(*args, **kwargs)
         # An item's address is the system's (pages.addresses): short, stable, never typed.
         self.fields.pop("slug", None)
+        self._topic_from_list()
         field = self.fields.get("department")
         column = self._column()
         if field is None or column is None:
@@ -55,6 +58,20 @@ class ItemPageForm(WagtailAdminPageForm):
             self.initial.setdefault("department", queryset.first().pk)
         if queryset.count() == 1:
             field.required = False  # clean_department fills in the only possible department
+
+    def _topic_from_list(self):
+        """主题分类 is picked from the Office's list (grouped by national class); a topic retired
+        since stays selectable on the items that carry it."""
+        field = self.fields.get("topic")
+        if field is None:
+            return
+        choices = topic_choices()
+        current = self.instance.topic if self.instance.pk else None
+        if current and all(current != code for _, group in choices for code, _ in group):
+            choices.append(("已停用", [(current, self.instance.topic_label or current)]))
+        self.fields["topic"] = forms.ChoiceField(
+            label=field.label, choices=[("", "请选择主题分类"), *choices], help_text=field.help_text
+        )
 
     def _column(self):
         parent = self.parent_page if getattr(self, "parent_page", None) else None
@@ -126,3 +143,28 @@ class ItemCopyForm(CopyForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields.pop("publish_copies", None)
+
+
+class ColumnPageForm(WagtailAdminPageForm):
+    """A column the Office adds or edits: its responsible departments are chosen here too and
+    applied with the 栏目分工 (pages.wagtail_hooks), which grants the departments' groups."""
+
+    responsible_departments = forms.ModelMultipleChoiceField(
+        label="责任部门",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="负责向本栏目报送信息的部门；也可在“组织机构 › 栏目分工”中修改。",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_departments"].queryset = self.department_queryset()
+        if self.instance.pk:
+            self.initial["responsible_departments"] = list(
+                self.instance.departments.values_list("pk", flat=True)
+            )
+
+    @staticmethod
+    def department_queryset():
+        return apps.get_model("moderation", "Department").objects.all()

@@ -17,6 +17,7 @@ here and not in views:
 
 from django.db.models import Q
 from wagtail.models import PagePermissionTester, Site, WorkflowState
+from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from govportal.accounts.roles import department_ids, is_administrator, is_site_manager
@@ -226,3 +227,14 @@ UNANSWERED_FOR_ITEMS = sorted(
 )
 for _name in UNANSWERED_FOR_ITEMS:
     setattr(GovPagePermissionTester, _name, _refused_for_items(_name))
+
+
+class RetiredNotDeletedPolicy(ModelPermissionPolicy):
+    """Group permissions on a reference list whose entries items point to by code (主题分类):
+    nobody — superusers included — deletes one; the Office retires it (启用 off) instead."""
+
+    def user_has_permission(self, user, action):
+        return action != "delete" and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission(set(actions) - {"delete"})

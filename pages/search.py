@@ -19,12 +19,12 @@ import threading
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 
-from pages.models.search import PublicDocument, PublicIndexState, SearchBigram
+from pages.models.search import PublicChange, PublicDocument, PublicIndexState, SearchBigram
 
 # Fields whose change does not alter what the public sees of a live page (draft bookkeeping).
 DRAFT_ONLY_FIELDS = {
@@ -137,16 +137,24 @@ def _choice(page, field):
 
 def listing_fields(page):
     """Fields shown in listings (cheap, no rich text), serialised once at publication."""
-    from pages.models import BaseItemPage
+    from pages.models import BaseItemPage, DocumentItemPage
 
     data = {}
     if isinstance(page, BaseItemPage):
         data = {
             "formed_on": _date(page.formed_on),
-            "index_number": page.index_number,
-            "topic": _choice(page, "topic"),
+            "index_number": page.index_number if page.in_disclosure_catalogue() else "",
+            "topic": {"value": page.topic, "label": page.topic_label} if page.topic else None,
             "disclosure_method": _choice(page, "disclosure_method"),
             "summary": page.summary,
+        }
+    if isinstance(page, DocumentItemPage):
+        # The catalogue metadata of a document (Art. 12), on every type the bureau issues.
+        data |= {
+            "document_number": page.document_number,
+            "issuing_authority": page.issuing_authority,
+            "written_on": _date(page.written_on),
+            "validity": _choice(page, "validity"),
         }
     return data | _type_listing_fields(page)
 
@@ -155,23 +163,14 @@ def _type_listing_fields(page):
     name = type(page).__name__
     if name == "NoticePage":
         return {"notice_kind": _choice(page, "notice_kind"), "event_date": _date(page.event_date)}
-    if name == "PolicyPage":
-        return {
-            "document_number": page.document_number,
-            "issuing_authority": page.issuing_authority,
-            "written_on": _date(page.written_on),
-            "validity": _choice(page, "validity"),
-        }
     if name == "SurveyPage":
         return {"opens_on": _date(page.opens_on), "closes_on": _date(page.closes_on)}
     if name == "AnnualReportPage":
         return {"year": page.year}
     if name == "BudgetPage":
         return {"year": page.year, "budget_kind": _choice(page, "budget_kind")}
-    if name == "AppointmentPage":
-        return {"document_number": page.document_number}
     if name == "NewsPage":
-        return {"source": page.source}
+        return {"source": page.source, "is_repost": page.is_repost, "source_url": page.source_url}
     if name == "LinkPage":
         return {"url": page.url}
     if name == "LeaderProfilePage":
@@ -182,6 +181,8 @@ def _type_listing_fields(page):
         data = {"description": getattr(page, "description", "") or getattr(page, "intro", "")}
         if name == "ColumnPage":
             data.update(kind=page.kind, kind_label=page.get_kind_display(), keywords=page.keywords)
+            if page.hidden:
+                data["hidden"] = True
         return data
     return {}
 
@@ -198,7 +199,15 @@ _UNSET = object()
 
 
 def document_for(page, parent_id=_UNSET):
-    """The catalogue row of a live page (specific instance, as stored in the database)."""
+    """The catalogue row of a live page (specific instance, as stored in the database), with
+    its precomputed detail."""
+    doc = catalogue_row(page, parent_id)
+    doc.detail = precompute_detail(page, doc)
+    return doc
+
+
+def catalogue_row(page, parent_id=_UNSET):
+    """The catalogue row of a live page without its precomputed detail."""
     from pages.models import BaseItemPage
 
     is_item = isinstance(page, BaseItemPage)
@@ -206,7 +215,7 @@ def document_for(page, parent_id=_UNSET):
     media = media_of(page)
     if parent_id is _UNSET:
         parent_id = _parent_id(page)
-    doc = PublicDocument(
+    return PublicDocument(
         page_id=page.pk,
         type=f"{page._meta.app_label}.{type(page).__name__}",
         is_item=is_item,
@@ -215,6 +224,7 @@ def document_for(page, parent_id=_UNSET):
         column_id=parent_id if is_item else None,
         department_id=page.department_id if is_item else None,
         topic=page.topic if is_item else "",
+        in_catalogue=is_item and page.in_disclosure_catalogue(),
         validity=getattr(page, "validity", "") or "",
         formed_on=page.formed_on if is_item else None,
         first_published_at=first,
@@ -227,8 +237,6 @@ def document_for(page, parent_id=_UNSET):
         media=media,
         has_media=bool(media),
     )
-    doc.detail = precompute_detail(page, doc)
-    return doc
 
 
 def precompute_detail(page, doc):
@@ -243,6 +251,20 @@ def precompute_detail(page, doc):
     except Exception:
         logger.exception("precomputing the public detail of page %s failed", page.pk)
         return None
+
+
+def precompute_batch(pairs):
+    """Set the precomputed detail of many (page, row) pairs in one pass; if the batch fails,
+    page by page, so that one broken page only loses its own detail."""
+    from govportal.api.serializers import precompute_details
+
+    try:
+        with transaction.atomic():
+            details = precompute_details(pairs)
+    except Exception:
+        details = {doc.pk: precompute_detail(page, doc) for page, doc in pairs}
+    for _, doc in pairs:
+        doc.detail = details.get(doc.pk)
 
 
 def _parent_id(page):
@@ -264,11 +286,30 @@ def html_path(url_path):
 # --- keeping the catalogue in step ----------------------------------------------------------
 
 
-def bump_version():
-    """Invalidate every cached API response, in this and every other process."""
+_BUMP_SQL = (
+    f"UPDATE {PublicIndexState._meta.db_table} SET version = version + 1, changed_at = %s "
+    "WHERE id = 1 RETURNING version"
+)
+# Change-log rows kept: a memo older than this many versions is recomputed, not patched.
+CHANGES_KEPT = 500
+
+
+def bump_version(page_id=None):
+    """Invalidate every cached API response, in this and every other process, and log what
+    changed: one page's catalogue row, or (None) anything public."""
     now = timezone.now()
-    if not PublicIndexState.objects.filter(pk=1).update(version=F("version") + 1, changed_at=now):
-        PublicIndexState.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
+    with connection.cursor() as cursor:
+        cursor.execute(_BUMP_SQL, [connection.ops.adapt_datetimefield_value(now)])
+        row = cursor.fetchone()
+    if row is None:
+        state, _ = PublicIndexState.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
+        version, now = state.version, state.changed_at
+    else:
+        version = row[0]
+    PublicChange.objects.create(version=version, changed_at=now, page_id=page_id)
+    if version % CHANGES_KEPT == 0:
+        old = PublicChange.objects.filter(version__lte=version - CHANGES_KEPT)
+        old._raw_delete(old.db)
 
 
 _STATE_SQL = f"SELECT version, changed_at FROM {PublicIndexState._meta.db_table} WHERE id = 1"
@@ -309,7 +350,7 @@ def index_page(page_id):
         if not PublicDocument.objects.filter(pk=page_id).update(**fields):
             doc.save(force_insert=True)
         _write_postings(doc, postings_of(doc))
-        bump_version()
+        bump_version(page_id)
     _state.last_indexed = (page_id, page.live_revision_id, page.last_published_at)
 
 
@@ -359,7 +400,7 @@ def remove_page(page_id):
             PublicDocument.objects.filter(pk=page_id),
         ):
             queryset._raw_delete(queryset.db)
-        bump_version()
+        bump_version(page_id)
 
 
 def rebuild_index(stdout=None, on_progress=None, batch_size=500):
@@ -374,9 +415,22 @@ def rebuild_index(stdout=None, on_progress=None, batch_size=500):
         Page.objects.filter(live=True, depth__gt=1).order_by("path").values_list("pk", "content_type_id")
     )
     total = len(rows)
+    drop_rank_index, create_rank_index = _rank_index_sql()
     with transaction.atomic():
-        for queryset in (SearchBigram.objects.all(), PublicDocument.objects.all()):
-            queryset._raw_delete(queryset.db)
+        # Postings go in without their ranking index, which is built once at the end from all
+        # of them: several times faster than keeping it up to date over millions of inserts.
+        # (On PostgreSQL dropping the index locks the postings until the rebuild commits, so
+        # the millions of old ones are truncated rather than deleted row by row; searches
+        # wait for the rebuild, listings and details go on from the old rows.)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"TRUNCATE {connection.ops.quote_name(SearchBigram._meta.db_table)}")
+            else:
+                postings = SearchBigram.objects.all()
+                postings._raw_delete(postings.db)
+            documents = PublicDocument.objects.all()
+            documents._raw_delete(documents.db)
+            cursor.execute(drop_rank_index)
         for start in range(0, total, batch_size):
             batch = rows[start : start + batch_size]
             by_type = {}
@@ -387,22 +441,62 @@ def rebuild_index(stdout=None, on_progress=None, batch_size=500):
                 model = ContentType.objects.get_for_id(content_type_id).model_class() or Page
                 pages.update(model.objects.in_bulk(pks))
             parents = _parent_ids(pages.values())
-            docs, grams = [], []
-            for pk, _ in batch:
-                page = pages.get(pk)
-                if page is None:
-                    continue
-                doc = document_for(page, parent_id=parents.get(pk))
-                docs.append(doc)
-                grams.extend(_posting(doc, g, t) for g, t in postings_of(doc).items())
+            pairs = [
+                (pages[pk], catalogue_row(pages[pk], parent_id=parents.get(pk)))
+                for pk, _ in batch
+                if pk in pages
+            ]
+            precompute_batch(pairs)
+            docs = [doc for _, doc in pairs]
             PublicDocument.objects.bulk_create(docs, batch_size=batch_size)
-            SearchBigram.objects.bulk_create(grams, batch_size=2000)
+            _insert_postings(docs)
             if on_progress:
                 on_progress(min(start + batch_size, total), total)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # Sort the ~12 million postings of 100,000 items in memory, not in temp files.
+                cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            cursor.execute(create_rank_index)
+            if connection.vendor == "postgresql":
+                # Fresh statistics for millions of new rows, or the planner may pick a plan
+                # for the empty table the rebuild started from (minutes instead of ms).
+                for model in (SearchBigram, PublicDocument):
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         bump_version()
     if stdout:
         stdout.write(f"indexed {total} pages\n")
     return total
+
+
+def _rank_index_sql():
+    """DROP and CREATE statements of the postings' ranking index, as its migration made it."""
+    index = next(i for i in SearchBigram._meta.indexes if i.name == "bigram_rank")
+    editor = connection.schema_editor()  # only to write the SQL: never entered, runs nothing
+    drop = f"DROP INDEX {connection.ops.quote_name(index.name)}"
+    return drop, str(index.create_sql(SearchBigram, editor))
+
+
+_POSTING_COLUMNS = ("document_id", "bigram", "in_title", "is_item", "published")
+
+
+def _insert_postings(docs):
+    """The postings of freshly inserted rows, written as plain rows (COPY on PostgreSQL): a
+    100,000-item site has about 12 million, too many to build as model instances."""
+    table = connection.ops.quote_name(SearchBigram._meta.db_table)
+    columns = ", ".join(_POSTING_COLUMNS)
+    rows = []
+    for doc in docs:
+        published = connection.ops.adapt_datetimefield_value(doc.first_published_at)
+        rows.extend((doc.pk, g, t, doc.is_item, published) for g, t in postings_of(doc).items())
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s)", rows)
 
 
 def _parent_ids(pages):
@@ -432,17 +526,11 @@ def rebuild_from_migration(apps, schema_editor):
 
 
 # Signals fire per save; the same page saved twice in one request is indexed twice, which is
-# cheap. A thread-local switch lets bulk jobs turn per-save indexing off and rebuild once.
+# cheap. Per thread: the page last indexed, so page_published does not index it again.
 _state = threading.local()
 
 
-def indexing_enabled():
-    return not getattr(_state, "paused", False)
-
-
 def on_page_saved(instance, update_fields):
-    if not indexing_enabled():
-        return
     if update_fields is not None and set(update_fields) <= DRAFT_ONLY_FIELDS:
         return  # a draft was saved: the live content did not change
     index_page(instance.pk)
@@ -550,19 +638,18 @@ def _external_backend():
 
 def _external_search(queryset, query, terms):
     """Search with a Wagtail backend (OpenSearch/Elasticsearch with a Chinese analyzer); the
-    catalogue still decides what is public. Title hits first, then the backend's relevance."""
+    catalogue still decides what is public; ranked like the built-in search (title hits
+    first, then newest)."""
     from wagtail.models import Page
     from wagtail.search.backends import get_search_backend
 
     backend = get_search_backend(settings.GOVPORTAL_PUBLIC_SEARCH_BACKEND)
     ids = [p.pk for p in backend.search(query, Page.objects.live())[:EXTERNAL_SEARCH_MAX]]
-    rank = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)], output_field=IntegerField())
     in_title = Q()
     for term in terms:
         in_title &= Q(title__icontains=term)
     queryset = queryset.filter(pk__in=ids).annotate(
-        title_match=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField()),
-        external_rank=rank,
+        title_match=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField())
     )
     return queryset, terms
 

@@ -1,4 +1,5 @@
-"""Admin screens of the pages app: the column-to-department mapping (栏目分工)."""
+"""Admin screens of the pages app: the column-to-department mapping (栏目分工) and the status
+of the statutory proactive-disclosure list (法定主动公开清单)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -10,6 +11,7 @@ from govportal.accounts.roles import is_site_manager
 from moderation.models import Department
 
 from .columns import leaf_columns, set_column_departments
+from .statutory import statutory_status
 
 
 def column_mapping(request):
@@ -41,4 +43,17 @@ def column_mapping(request):
     ]
     return TemplateResponse(
         request, "pages/admin/column_mapping.html", {"rows": rows, "departments": departments}
+    )
+
+
+def statutory_list(request):
+    """Where each kind the bureau must disclose is published, when it was last updated, and
+    which required kinds have nothing published."""
+    if not is_site_manager(request.user):
+        raise PermissionDenied
+    rows = statutory_status()
+    return TemplateResponse(
+        request,
+        "pages/admin/statutory_list.html",
+        {"rows": rows, "missing": [row for row in rows if row.missing]},
     )

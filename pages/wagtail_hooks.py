@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.api.views import PagesAdminAPIViewSet
@@ -13,12 +15,15 @@ from govportal.accounts.roles import department_ids, is_site_manager
 from moderation.viewsets import ORGANISATION_MENU_HOOK
 
 from . import views
-from .forms import blocked_submission_reasons
-from .models import ITEM_PAGE_MODELS, BaseItemPage, ColumnPage
-from .permissions import GovPagePermissionPolicy, may_touch, other_departments_items
+from .columns import set_column_departments
+from .forms import ColumnPageForm, blocked_submission_reasons
+from .models import ITEM_PAGE_MODELS, BaseItemPage, ColumnPage, DisclosureTopic
+from .permissions import GovPagePermissionPolicy, RetiredNotDeletedPolicy, may_touch, other_departments_items
+from .viewsets import DISCLOSURE_MENU_HOOK, DisclosureGroup
 
 # Registered before any admin view asks for the page policy (Wagtail's documented place).
 register_permission_policy(Page, GovPagePermissionPolicy(Page))
+register_permission_policy(DisclosureTopic, RetiredNotDeletedPolicy(DisclosureTopic))
 
 
 class ReadOnlyPagesAdminAPIViewSet(PagesAdminAPIViewSet):
@@ -38,9 +43,24 @@ def unmount_admin_api_actions(router):
     router.register_endpoint("pages", ReadOnlyPagesAdminAPIViewSet)
 
 
+@hooks.register("before_serve_page")
+def send_visitors_to_the_public_site(page, request, serve_args, serve_kwargs):
+    """The CMS is headless: its own host answers a page URL (and `/`) with a redirect to the
+    same path on the public front end, never a page render (there are no page templates)."""
+    return HttpResponseRedirect(f"{settings.GOVPORTAL_FRONTEND_URL}{request.path}")
+
+
 @hooks.register("register_admin_urls")
 def register_column_mapping_url():
-    return [path("columns/mapping/", views.column_mapping, name="pages_column_mapping")]
+    return [
+        path("columns/mapping/", views.column_mapping, name="pages_column_mapping"),
+        path("disclosure/statutory/", views.statutory_list, name="pages_statutory_list"),
+    ]
+
+
+@hooks.register("register_admin_viewset")
+def register_disclosure_lists():
+    return DisclosureGroup()
 
 
 class SiteManagerMenuItem(MenuItem):
@@ -51,6 +71,27 @@ class SiteManagerMenuItem(MenuItem):
 @hooks.register(ORGANISATION_MENU_HOOK)
 def column_mapping_menu_item():
     return SiteManagerMenuItem("栏目分工", reverse("pages_column_mapping"), icon_name="list-ul", order=30)
+
+
+@hooks.register(DISCLOSURE_MENU_HOOK)
+def statutory_list_menu_item():
+    return SiteManagerMenuItem(
+        "法定主动公开清单", reverse("pages_statutory_list"), icon_name="list-ol", order=5
+    )
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def apply_column_departments(request, page):
+    """The responsible departments chosen on a column's form (ColumnPageForm) become its
+    栏目分工 at once, with the department groups' permissions."""
+    if not isinstance(page.specific_deferred, ColumnPage) or not is_site_manager(request.user):
+        return
+    ids = [v for v in request.POST.getlist("responsible_departments") if v.isdigit()]
+    chosen = list(ColumnPageForm.department_queryset().filter(pk__in=ids))
+    column = page.specific
+    if set(chosen) != set(column.departments.all()):
+        set_column_departments(column, chosen)
 
 
 @hooks.register("construct_explorer_page_queryset")

@@ -1,9 +1,10 @@
 """清理清单 (RULES §3: 对失效信息和废止的政府文件等要及时清理): what must be cleaned up, each
 with the action to take, and the actions themselves — in one transaction, written to the audit
 log, never destroying a record (a withdrawn item keeps its page, revisions, 审批单 and
-statistics). The Office and the administrator mark documents expired or abolished and withdraw
-the items the list says are due (abolished or expired documents, closed surveys) through
-moderation.withdrawal; withdrawing anything else stays the administrator's (RULES §1)."""
+statistics). The Office and the administrator mark documents (every item type with 有效性, not
+only policies) expired or abolished and withdraw the items the list says are due (ended
+documents, closed surveys) through moderation.withdrawal; withdrawing anything else stays the
+administrator's (RULES §1)."""
 
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ from wagtail.log_actions import log
 from moderation import withdrawal
 from moderation.deadlines import Urgency, deadline_for
 from moderation.desk import SubmissionRecord
-from pages.models import ITEM_PAGE_MODELS, PolicyPage, QuestionPage, SurveyPage
+from pages.models import DOCUMENT_PAGE_MODELS, ITEM_PAGE_MODELS, DocumentItemPage, QuestionPage, SurveyPage
 from pages.search import index_page
 
 from .access import can_clean_up
@@ -38,20 +39,26 @@ class Entry:
     actions: tuple  # names of ACTIONS offered for this entry, or () with a link to the editor
     advice: str = ""
 
+    @property
+    def replaceable(self):
+        """Whether abolishing it may name a 替代文件 (policies carry one)."""
+        return can_be_replaced(self.page)
 
-def policy_entries(today):
-    live = PolicyPage.objects.live().select_related("department", "replaced_by")
+
+ENDED = [DocumentItemPage.Validity.ABOLISHED, DocumentItemPage.Validity.EXPIRED]
+
+
+def document_entries(today):
+    """Live documents past their 有效期至 but still marked in force, and live ones marked ended."""
     entries = []
-    for policy in live.filter(validity=PolicyPage.Validity.IN_FORCE, valid_until__lt=today):
-        entries.append(
-            Entry(
-                policy, f"有效期至 {policy.valid_until:%Y-%m-%d}，已过期仍标为现行有效", ("expire", "abolish")
-            )
-        )
-    for policy in live.filter(validity__in=[PolicyPage.Validity.ABOLISHED, PolicyPage.Validity.EXPIRED]):
-        entries.append(
-            Entry(policy, f"已标记为“{policy.get_validity_display()}”，仍在网站上发布", ("withdraw",))
-        )
+    for model in DOCUMENT_PAGE_MODELS:
+        live = model.objects.live().select_related("department")
+        for document in live.filter(validity=DocumentItemPage.Validity.IN_FORCE, valid_until__lt=today):
+            problem = f"有效期至 {document.valid_until:%Y-%m-%d}，已过期仍标为现行有效"
+            entries.append(Entry(document, problem, ("expire", "abolish")))
+        for document in live.filter(validity__in=ENDED):
+            problem = f"已标记为“{document.get_validity_display()}”，仍在网站上发布"
+            entries.append(Entry(document, problem, ("withdraw",)))
     return entries
 
 
@@ -104,7 +111,7 @@ def queue(today=None):
     """Every entry, grouped: [(heading, entries)]."""
     today = today or timezone.localdate()
     return [
-        ("过期和废止的政策文件", policy_entries(today)),
+        ("过期和废止的文件", document_entries(today)),
         ("已截止的调查征集", survey_entries(today)),
         ("逾期未答复的群众留言", question_entries(today)),
         ("附件损坏的信息", broken_attachment_entries()),
@@ -135,51 +142,58 @@ def due_for_withdrawal(today):
     """Ids of the items the list offers to withdraw."""
     return {
         entry.page.pk
-        for entry in policy_entries(today) + survey_entries(today)
+        for entry in document_entries(today) + survey_entries(today)
         if "withdraw" in entry.actions
     }
 
 
-def mark_expired(policy, user):
+def mark_expired(document, user):
     """已失效: the document's own page says so (STANDARDS §3), the item stays published."""
-    _set_validity(policy, user, PolicyPage.Validity.EXPIRED, None, "govportal.cleanup_expire")
+    _set_validity(document, user, DocumentItemPage.Validity.EXPIRED, None, "govportal.cleanup_expire")
 
 
-def mark_abolished(policy, user, replaced_by=None):
-    """已废止, linking the document that replaces it when there is one."""
-    if replaced_by is not None and replaced_by.pk == policy.pk:
+def mark_abolished(document, user, replaced_by=None):
+    """已废止, linking the document that replaces it when there is one (policies only: they
+    are the documents that carry 替代文件)."""
+    if replaced_by is not None and not can_be_replaced(document):
+        raise CleanupError(f"“{document._meta.verbose_name}”没有替代文件一项。")
+    if replaced_by is not None and replaced_by.pk == document.pk:
         raise CleanupError("替代文件不能是本文件。")
-    _set_validity(policy, user, PolicyPage.Validity.ABOLISHED, replaced_by, "govportal.cleanup_abolish")
+    _set_validity(
+        document, user, DocumentItemPage.Validity.ABOLISHED, replaced_by, "govportal.cleanup_abolish"
+    )
 
 
-def _set_validity(policy, user, validity, replaced_by, action):
+def can_be_replaced(document):
+    return any(field.name == "replaced_by" for field in document._meta.get_fields())
+
+
+def _set_validity(document, user, validity, replaced_by, action):
     with transaction.atomic():
-        before = policy.get_validity_display()
+        before = document.get_validity_display()
+        changes = {"validity": validity, "abolished_on": document.abolished_on or timezone.localdate()}
+        if replaced_by is not None:
+            changes["replaced_by"] = replaced_by
         # A status note on a published document, not a change of its words: it is written to
         # the live page and its live revision directly, as the chain's publication guard
         # admits only revisions that completed the chain.
-        PolicyPage.objects.filter(pk=policy.pk).update(
-            validity=validity,
-            replaced_by=replaced_by if replaced_by is not None else policy.replaced_by,
-            abolished_on=policy.abolished_on or timezone.localdate(),
-        )
-        policy.refresh_from_db()
-        if policy.live_revision is not None:
-            content = dict(policy.live_revision.content)
-            content.update(
-                validity=validity,
-                replaced_by=policy.replaced_by_id,
-                abolished_on=policy.abolished_on.isoformat(),
-            )
-            type(policy.live_revision).objects.filter(pk=policy.live_revision_id).update(content=content)
+        type(document).objects.filter(pk=document.pk).update(**changes)
+        document.refresh_from_db()
+        if document.live_revision is not None:
+            content = dict(document.live_revision.content)
+            content.update(validity=validity, abolished_on=document.abolished_on.isoformat())
+            if replaced_by is not None:
+                content["replaced_by"] = replaced_by.pk
+            type(document.live_revision).objects.filter(pk=document.live_revision_id).update(content=content)
+        replacement = getattr(document, "replaced_by", None)
         log(
-            instance=policy,
+            instance=document,
             action=action,
             user=user,
             data={
                 "before": before,
-                "after": policy.get_validity_display(),
-                "replaced_by": policy.replaced_by.title if policy.replaced_by else "",
+                "after": document.get_validity_display(),
+                "replaced_by": replacement.title if replacement else "",
             },
         )
-        transaction.on_commit(lambda: index_page(policy.pk))
+        transaction.on_commit(lambda: index_page(document.pk))

@@ -5,9 +5,10 @@ an item from the last 2 weeks. Warnings come well before the veto, at the vendor
 10 days for news, 5 months otherwise, any empty column.
 
 Thresholds are natural days (the indicators count calendar time, holidays included). A column's
-own 更新周期 (``ColumnPage.freshness_days``) sets its limit; without one, the column's kind
-decides (news 14 days, notices and policies 183), and other standing columns are only checked
-for being empty. Last update = the latest first publication of a live item in the column
+own 更新周期 sets its limit; without one, the column's kind decides
+(``ColumnPage.freshness_limit``: news 14 days; notices, policies and the guide — a document
+column — 183), and other standing columns are only checked for being empty. Columns the Office
+has hidden are not on the site and are not checked. Last update = the latest first publication of a live item in the column
 (a new item, not an edit of an old one)."""
 
 import datetime
@@ -19,19 +20,13 @@ from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from wagtail.models import Page
 
-from pages.models import ColumnKind, ColumnPage
+from pages.models import ColumnPage
 
 NEWS_LIMIT_DAYS = 14
 NEWS_WARNING_DAYS = 10
-SLOW_LIMIT_DAYS = 183  # six months
 SLOW_WARNING_LEAD_DAYS = 30  # warn at five months
 HOME_LIMIT_DAYS = 14
 HOME_WARNING_DAYS = 10
-DEFAULT_LIMITS = {
-    ColumnKind.NEWS: NEWS_LIMIT_DAYS,
-    ColumnKind.NOTICES: SLOW_LIMIT_DAYS,
-    ColumnKind.POLICIES: SLOW_LIMIT_DAYS,
-}
 
 
 class Level(StrEnum):
@@ -51,7 +46,7 @@ LEVEL_LABELS = {
 
 def limit_days(column):
     """Days a column may go without a new item (None: updated on demand)."""
-    return column.freshness_days or DEFAULT_LIMITS.get(column.kind)
+    return column.freshness_limit
 
 
 def warning_days(limit):
@@ -127,6 +122,7 @@ def column_freshness(today=None, columns=None):
     today = today or timezone.localdate()
     columns = list(
         (columns if columns is not None else ColumnPage.objects.all())
+        .filter(hidden=False)
         .order_by("path")
         .prefetch_related("departments")
     )

@@ -14,7 +14,7 @@ from wagtail.models import Page, PageLogEntry
 
 from moderation.chain import ChainError
 from moderation.models import Department
-from pages.models import PolicyPage
+from pages.models import DocumentItemPage, PolicyPage
 
 from .access import (
     can_clean_up,
@@ -318,7 +318,7 @@ def cleanup_action(request, page_id, action):
         if action == "withdraw":
             withdraw(page, request.user, request.POST.get("reason"))
             messages.success(request, f"已撤回“{page.title}”，页面和全部记录均保留。")
-        elif action in ("expire", "abolish") and isinstance(page, PolicyPage):
+        elif action in ("expire", "abolish") and isinstance(page, DocumentItemPage):
             if action == "expire":
                 mark_expired(page, request.user)
             else:

@@ -62,6 +62,29 @@ GUARDS = {
             "tests.reports.test_assessment.test_office_edits_weights_and_bad_input_is_refused",
         ],
     ),
+    "security-admin": (
+        "govportal.accounts: lockouts and second-factor devices answer only the security "
+        "administrator (can_manage_security), the audit screens only the audit administrator "
+        "(can_read_audit; SecurityEvent's ReadOnlyPolicy allows nobody to add, edit or delete).",
+        [
+            MATRIX,
+            "tests.accounts.test_lockout.test_others_cannot_see_or_unlock",
+            "tests.accounts.test_two_factor.test_nobody_else_can_reset_devices",
+            "tests.accounts.test_separation.test_others_cannot_read_the_audit_records",
+            "tests.accounts.test_separation.test_audit_administrator_reads_every_record_and_changes_nothing",
+        ],
+    ),
+    "disclosure-lists": (
+        "pages.viewsets: the catalogue's reference lists (主题分类, 法定公开事项) under Wagtail's model "
+        "permission policy — the Office and the administrator only; topics are never deleted "
+        "(pages.permissions.RetiredNotDeletedPolicy, superusers included). pages.views.statutory_list checks "
+        "is_site_manager. None of them can publish, change or delete an item.",
+        [
+            MATRIX,
+            "tests.pages.test_catalogue.test_topic_list_is_the_offices",
+            "tests.pages.test_statutory.test_admin_view_warns_on_an_empty_required_kind",
+        ],
+    ),
     "session": (
         "The signed-in user's own session, password or preferences.",
         ["tests.accounts.test_first_login.test_demo_account_must_change_password_before_any_admin_page"],
@@ -208,6 +231,8 @@ ROUTES = {
     "admin/reports/links/": "read",
     "admin/reports/annual/": "read",
     "admin/columns/mapping/": "model-policy",
+    # The disclosure catalogue's reference lists and the statutory list's status (pages/)
+    "admin/disclosure/statutory/": "disclosure-lists",
 }
 
 # Screens of models that are not pages: their own permission policies apply, and none of them
@@ -281,6 +306,24 @@ _MODEL_VIEWSETS["admin/images/chooser/"] = [
     "create/",
     "<int:image_id>/select_format/",
 ]
+# 三员分立 screens (govportal.accounts), and the signed-in user's own second factor.
+ROUTES.update(
+    {
+        "admin/2fa/setup/": "session",
+        "admin/2fa/verify/": "session",
+        "admin/security/lockouts/": "security-admin",
+        "admin/security/lockouts/unlock/": "security-admin",
+        "admin/security/2fa/": "security-admin",
+        "admin/security/2fa/<int:user_id>/reset/": "security-admin",
+        "admin/audit/content/": "security-admin",
+    }
+)
+for _suffix in _GENERIC[:-1] + ["inspect/<int:pk>/"]:
+    ROUTES["admin/security_events/" + _suffix] = "security-admin"
+
+for prefix in ("disclosure_topics", "statutory_kinds"):
+    for suffix in _GENERIC:
+        ROUTES[f"admin/{prefix}/{suffix}"] = "disclosure-lists"
 for _prefix, _suffixes in _MODEL_VIEWSETS.items():
     for _suffix in _suffixes:
         ROUTES.setdefault(_prefix + _suffix, "model-policy")

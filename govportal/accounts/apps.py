@@ -1,4 +1,11 @@
 from django.apps import AppConfig
+from django.core.management import call_command
+from django.db.models.signals import post_migrate
+
+
+def create_cache_tables(using="default", **kwargs):
+    """Every migrate (make run, tests, deployments) creates the database cache's table."""
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class AccountsConfig(AppConfig):
@@ -7,5 +14,13 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号"
 
     def ready(self):
+        post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="govportal_cache_tables")
         # The CMS tells the public front end to drop its cache on every publication change.
         import govportal.frontend_purge  # noqa: F401
+
+        # Every login, failure, lockout and logout goes to the security audit trail.
+        from . import (
+            passwords,  # noqa: F401  (expiry warning at login)
+            security_log,  # noqa: F401
+            users,  # noqa: F401  (the separation-of-duties rule on group changes)
+        )

@@ -14,8 +14,11 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
 
 
 class LoginForm(WagtailLoginForm):
-    """Wagtail's sign-in form; its password field has no label of its own, so Django showed
-    the field's English name."""
+    """Wagtail's sign-in form without "remember me" (admin sessions always end when the browser
+    closes or after SESSION_COOKIE_AGE of inactivity); its password field has no label of its
+    own, so Django showed the field's English name."""
+
+    remember = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,7 +4,6 @@ belongs to them is data edited by the administrator."""
 OPERATORS_GROUP = "网站操作员"
 ADMINISTRATORS_GROUP = "管理员"
 LEADERS_GROUP = "局领导"
-STAFF_GROUP = "科室工作人员"
 
 
 def _group_names(user):
@@ -42,3 +41,33 @@ def department_ids(user):
             )
         user._govportal_department_ids = cached
     return cached
+
+
+# 三员分立: three administrator roles that no single account may hold together.
+SECURITY_ADMINS_GROUP = "安全管理员"
+AUDIT_ADMINS_GROUP = "审计管理员"
+
+
+def can_manage_security(user):
+    """The security administrator (安全管理员): roles, lockouts, second factors."""
+    return user.is_authenticated and SECURITY_ADMINS_GROUP in _group_names(user)
+
+
+def can_read_audit(user):
+    """The audit administrator (审计管理员) reads every audit record and changes nothing."""
+    return user.is_authenticated and AUDIT_ADMINS_GROUP in _group_names(user)
+
+
+def needs_second_factor(user):
+    """Everyone who can approve, publish or administer (等保 2.0): superusers, operators,
+    administrators of each kind, bureau leaders and department heads."""
+    if not user.is_authenticated:
+        return False
+    privileged = {
+        OPERATORS_GROUP,
+        ADMINISTRATORS_GROUP,
+        LEADERS_GROUP,
+        SECURITY_ADMINS_GROUP,
+        AUDIT_ADMINS_GROUP,
+    }
+    return user.is_superuser or bool(privileged & _group_names(user)) or user.headed_departments.exists()

@@ -6,6 +6,7 @@ import hmac
 import json
 import re
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.core import signing
@@ -15,14 +16,18 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.views.decorators.csrf import csrf_exempt
 
+from govportal.addresses import client_address
 from moderation.models import Department
 from pages.models import ColumnKind, ColumnPage, QuestionPage
 
+from .challenge_image import challenge_image
 from .responses import APIError, error_response, json_response
 
 CHALLENGE_SALT = "govportal.api.question-challenge"
 CHALLENGE_MAX_AGE = 30 * 60
-CHINESE_DIGITS = "零一二三四五六七八九十"
+# Five digits drawn in a noisy picture: 32,768 answers, each token good for one try.
+CHALLENGE_ALPHABET = "23456789"
+CHALLENGE_LENGTH = 5
 LIMITS = {
     # (window seconds, max count): attempts of any kind, and questions actually created
     "attempt": [(600, 30)],
@@ -42,31 +47,36 @@ def _answer_mac(nonce, answer):
 
 
 def new_challenge():
-    """A signed, single-use arithmetic question; the token hides the answer behind an HMAC."""
-    a, b = secrets.randbelow(9) + 1, secrets.randbelow(10)
+    """A signed, single-use picture challenge; the token hides the answer behind an HMAC."""
+    code = "".join(secrets.choice(CHALLENGE_ALPHABET) for _ in range(CHALLENGE_LENGTH))
     nonce = secrets.token_urlsafe(12)
-    token = signing.dumps({"n": nonce, "h": _answer_mac(nonce, a + b)}, salt=CHALLENGE_SALT, compress=True)
-    question = f"{CHINESE_DIGITS[a]}加{CHINESE_DIGITS[b]}等于几？（请填写阿拉伯数字）"
-    return {"token": token, "question": question, "expires_in": CHALLENGE_MAX_AGE}
+    token = signing.dumps({"n": nonce, "h": _answer_mac(nonce, code)}, salt=CHALLENGE_SALT, compress=True)
+    return {
+        "token": token,
+        "question": f"请输入图片中的 {CHALLENGE_LENGTH} 位数字",
+        "image": challenge_image(code),
+        "expires_in": CHALLENGE_MAX_AGE,
+    }
 
 
 def check_challenge(token, answer):
-    """The error message, or None when the answer is right (the token is then spent)."""
+    """The error message, or None when the answer is right. Any answer spends the token, a
+    wrong one too, so each picture gets one guess."""
     if not token or not answer:
         return "请完成验证题。"
     try:
         payload = signing.loads(token, salt=CHALLENGE_SALT, max_age=CHALLENGE_MAX_AGE)
-        value = int(str(answer).strip())
     except signing.SignatureExpired:
         return "验证题已过期，请刷新后重新作答。"
-    except (signing.BadSignature, ValueError, TypeError):
-        return "验证题答案不正确。"
-    if not isinstance(payload, dict) or not hmac.compare_digest(
-        str(payload.get("h", "")), _answer_mac(payload.get("n"), value)
-    ):
-        return "验证题答案不正确。"
+    except signing.BadSignature:
+        return "验证题无效，请刷新后重新作答。"
+    if not isinstance(payload, dict) or not isinstance(payload.get("n"), str):
+        return "验证题无效，请刷新后重新作答。"
     if not _cache().add(f"govportal:challenge:{payload['n']}", 1, CHALLENGE_MAX_AGE):
         return "验证题已使用过，请刷新后重新作答。"
+    value = unicodedata.normalize("NFKC", str(answer)).strip()
+    if not hmac.compare_digest(str(payload.get("h", "")), _answer_mac(payload["n"], value)):
+        return "验证码不正确，请看清新的图片后重新填写。"
     return None
 
 
@@ -75,18 +85,6 @@ def check_challenge(token, answer):
 
 def _cache():
     return caches["api_ratelimit"] if "api_ratelimit" in settings.CACHES else caches["default"]
-
-
-def client_address(request):
-    """The visitor's address; X-Forwarded-For is believed only from trusted proxies."""
-    trusted = set(getattr(settings, "GOVPORTAL_API_TRUSTED_PROXIES", ["127.0.0.1", "::1"]))
-    address = request.META.get("REMOTE_ADDR", "")
-    if address in trusted:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-        for hop in reversed(forwarded):
-            if hop not in trusted:
-                return hop[:64]
-    return address
 
 
 def over_limit(kind, address):
@@ -120,6 +118,13 @@ def _text(data, name):
     return str(value).replace("\x00", "").strip()
 
 
+def _has_hidden_characters(value, multiline):
+    """Control characters (CR/LF in a title would break the notification mail) and invisible
+    format characters such as U+202E, which reverse how text is displayed."""
+    allowed = {"\n", "\r", "\t"} if multiline else set()
+    return any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") and c not in allowed for c in value)
+
+
 def validate_question(data):
     """(cleaned, errors) for a submission; messages are in Chinese for the asker."""
     errors, cleaned = {}, {}
@@ -133,6 +138,10 @@ def validate_question(data):
         value = _text(data, name)
         if not value:
             errors[name] = [f"请填写{label}。"]
+        elif _has_hidden_characters(value, multiline=name == "body"):
+            errors[name] = [
+                f"{label}含有控制字符或不可见的格式字符（如换行、文字方向控制符），请删除后重新提交。"
+            ]
         elif len(value) < low:
             errors[name] = [f"{label}不能少于 {low} 个字。"]
         elif len(value) > high:
@@ -243,7 +252,7 @@ def _read_body(request):
     if request.content_type == "application/json":
         try:
             data = json.loads(request.body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: deep nesting
             return None
         return data if isinstance(data, dict) else None
     return {key: request.POST.get(key) for key in request.POST}

@@ -1,26 +1,19 @@
 """JSON responses, errors and the response cache keyed by the public content version.
 
 Every public GET reads the version (one indexed query), then serves the cached body when the
-same URL was answered at that version. A publish, unpublish, edit of a live page, move or
+same URL was answered at that version (by this or, with a shared cache, any other worker). A publish, unpublish, edit of a live page, move or
 delete bumps the version in the same transaction, so no process can serve a stale answer."""
 
 import hashlib
 import json
-import os
-import threading
-from collections import OrderedDict
 from functools import wraps
 
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date, parse_etags
 
+from .cache import response_cache
 from .scope import get_scope
 
-# Per process: at most this many entries and this many bytes of bodies (a detail is a few KB,
-# so the default holds every page of a 20,000-item site). 0 entries turns the cache off
-# (benchmarks measure the work behind it).
-CACHE_MAX_ENTRIES = int(os.environ.get("GOVPORTAL_API_CACHE_ENTRIES", "50000"))
-CACHE_MAX_BYTES = int(os.environ.get("GOVPORTAL_API_CACHE_MB", "96")) * 1024 * 1024
 CACHE_CONTROL = "public, max-age=60"
 
 
@@ -47,56 +40,6 @@ def error_response(error):
     return response
 
 
-class ResponseCache:
-    """A per-process LRU of (status, body, etag, location) by URL, bounded in entries and
-    bytes, emptied when the version moves."""
-
-    def __init__(self, max_entries=CACHE_MAX_ENTRIES, max_bytes=CACHE_MAX_BYTES):
-        self.max_entries, self.max_bytes = max_entries, max_bytes
-        self.version = None
-        self.entries = OrderedDict()
-        self.size = 0
-        self.lock = threading.Lock()
-
-    def _reset(self, version):
-        self.version, self.entries, self.size = version, OrderedDict(), 0
-
-    def get(self, version, key):
-        with self.lock:
-            if version != self.version:
-                self._reset(version)
-                return None
-            entry = self.entries.get(key)
-            if entry is not None:
-                self.entries.move_to_end(key)
-            return entry
-
-    def put(self, version, key, entry):
-        if self.max_entries <= 0:
-            return
-        with self.lock:
-            if version != self.version:
-                self._reset(version)
-            old = self.entries.pop(key, None)
-            if old is not None:
-                self.size -= _cost(key, old)
-            self.entries[key] = entry
-            self.size += _cost(key, entry)
-            while self.entries and (len(self.entries) > self.max_entries or self.size > self.max_bytes):
-                self.size -= _cost(*self.entries.popitem(last=False))
-
-    def clear(self):
-        with self.lock:
-            self._reset(None)
-
-
-def _cost(key, entry):
-    return len(entry[1]) + len(key) + 200  # body, URL and the tuple's own overhead
-
-
-response_cache = ResponseCache()
-
-
 def public_endpoint(view):
     """Wrap a read-only view: GET/HEAD only, 4xx JSON errors, caching and validators."""
 
@@ -107,7 +50,7 @@ def public_endpoint(view):
         try:
             scope = get_scope()
             key = request.get_full_path()
-            entry = response_cache.get(scope.key, key)
+            entry = response_cache.get(scope, key)
             if entry is None:
                 try:
                     response = view(request, scope, *args, **kwargs)
@@ -121,7 +64,7 @@ def public_endpoint(view):
                     response.get("Location"),
                 )
                 if response.status_code in (200, 302, 400, 404):
-                    response_cache.put(scope.key, key, entry)
+                    response_cache.put(scope, key, entry)
             return _finish(request, scope, entry)
         except APIError as error:
             return error_response(error)

@@ -2,14 +2,30 @@
 Wagtail's frontend-cache purging reverses that name. Anonymous only: plain Django views without
 session authentication, so an editor's cookie never reveals anything."""
 
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from . import preview, questions, schema, views
+
+
+class RowIdConverter:
+    """An id that fits a 64-bit primary key; anything longer is simply not found (404)
+    instead of overflowing the database driver."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return str(value)
+
+
+register_converter(RowIdConverter, "rowid")
 
 pages_patterns = (
     [
         path("", views.pages_listing, name="listing"),
-        path("<int:pk>/", views.page_detail, name="detail"),
+        path("<rowid:pk>/", views.page_detail, name="detail"),
         path("find/", views.page_find, name="find"),
     ],
     "pages",
@@ -17,14 +33,14 @@ pages_patterns = (
 images_patterns = (
     [
         path("", views.images_listing, name="listing"),
-        path("<int:pk>/", views.image_detail, name="detail"),
+        path("<rowid:pk>/", views.image_detail, name="detail"),
     ],
     "images",
 )
 documents_patterns = (
     [
         path("", views.documents_listing, name="listing"),
-        path("<int:pk>/", views.document_detail, name="detail"),
+        path("<rowid:pk>/", views.document_detail, name="detail"),
     ],
     "documents",
 )
@@ -48,6 +64,7 @@ class PublicAPIRouter:
         patterns = [
             path("", views.api_root, name="root"),
             path("site/", views.site, name="site"),
+            path("statutory/", views.statutory, name="statutory"),
             path("schema/", schema.schema_view, name="schema"),
             path("pages/", include(pages_patterns)),
             path("images/", include(images_patterns)),

@@ -127,8 +127,11 @@ COMPONENTS = {
             "kind_label": NULLABLE_STRING,
             "description": {"type": "string"},
             "keywords": {"type": "string"},
+            "hidden": {"type": "boolean", "description": "a column the Office hid (only when true)"},
             "departments": {"type": "array", "items": ref("Department")},
             "source": {"type": "string"},
+            "is_repost": {"type": "boolean", "description": "转载: not the bureau's information"},
+            "source_url": {"type": "string", "description": "原文链接 of a repost"},
             "author_byline": {"type": "string"},
             "notice_kind": CHOICE,
             "event_date": DATE,
@@ -247,6 +250,27 @@ COMPONENTS = {
         },
         "additionalProperties": False,
     },
+    "StatutoryList": {
+        "type": "object",
+        "required": ["items"],
+        "properties": {
+            "items": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string"},
+                        "legal_basis": {"type": "string"},
+                        "required": {"type": "boolean"},
+                        "columns": {"type": "array", "items": REF},
+                        "item_count": {"type": "integer"},
+                        "last_updated": DATETIME,
+                        "missing": {"type": "boolean"},
+                    },
+                },
+            }
+        },
+    },
     "MediaListing": {
         "type": "object",
         "required": ["meta", "items"],
@@ -257,10 +281,11 @@ COMPONENTS = {
     },
     "Challenge": {
         "type": "object",
-        "required": ["token", "question", "expires_in"],
+        "required": ["token", "question", "image", "expires_in"],
         "properties": {
             "token": {"type": "string"},
             "question": {"type": "string"},
+            "image": {"type": "string", "description": "PNG data URI of the digits to type"},
             "expires_in": {"type": "integer"},
         },
         "additionalProperties": False,
@@ -341,7 +366,13 @@ LISTING_PARAMETERS = [
     _param("date_to", "first publication on or before", {"type": "string", "format": "date"}),
     _param("year", "year of first publication", {"type": "integer"}),
     _param("topic", "主题分类 value"),
-    _param("validity", "policy validity", {"enum": ["in_force", "amended", "abolished", "expired"]}),
+    _param("validity", "document validity", {"enum": ["in_force", "amended", "abolished", "expired"]}),
+    _param(
+        "catalogue",
+        "1: the disclosure catalogue only (the bureau's government information: no questions, "
+        "Q&A, links or reposts), newest first by default",
+        {"enum": ["0", "1", "true", "false"]},
+    ),
     _param(
         "items_only",
         "1: item pages only (no home, category, section or column pages), newest first by default",
@@ -360,6 +391,12 @@ SCHEMA = {
     "servers": [{"url": "/api/v2"}],
     "paths": {
         "/site/": {"get": {"summary": "Site identity and column tree", "responses": {"200": _json("Site")}}},
+        "/statutory/": {
+            "get": {
+                "summary": "The statutory proactive-disclosure list: where each kind is published",
+                "responses": {"200": _json("StatutoryList")},
+            }
+        },
         "/pages/": {
             "get": {
                 "summary": "List public pages",

@@ -35,17 +35,19 @@ ITEM_LISTING_FIELDS = [
 ]
 INDEX_LISTING_FIELDS = ["title", "kind", "kind_label", "description", "keywords"]
 
+# The catalogue metadata of the documents the bureau issues (Art. 12), in listings too.
+DOCUMENT_FIELDS = ["document_number", "issuing_authority", "written_on", "validity"]
 # Detail-only fields per type, in output order. Rich text fields are rendered to clean HTML.
 COMMON_DETAIL_FIELDS = ["body", "attachments", "breadcrumbs"]
 TYPE_DETAIL_FIELDS = {
-    "NewsPage": ["source", "author_byline"],
-    "NoticePage": ["notice_kind", "event_date"],
+    "NewsPage": ["source", "is_repost", "source_url", "author_byline"],
+    "NoticePage": ["notice_kind", "event_date", *DOCUMENT_FIELDS],
     "LeaderProfilePage": ["position", "photo", "resume", "responsibilities"],
     "StandingPage": [],
-    "AppointmentPage": ["document_number"],
-    "AnnualReportPage": ["year"],
-    "BudgetPage": ["year", "budget_kind"],
-    "DisclosurePage": [],
+    "AppointmentPage": DOCUMENT_FIELDS,
+    "AnnualReportPage": ["year", *DOCUMENT_FIELDS],
+    "BudgetPage": ["year", "budget_kind", *DOCUMENT_FIELDS],
+    "DisclosurePage": DOCUMENT_FIELDS,
     "PolicyPage": [
         "document_number",
         "issuing_authority",
@@ -224,15 +226,29 @@ def stored_field_names(doc):
 def precompute_detail(page, doc):
     """The public detail fields of a live page, rendered once at publication (pages.search
     stores them in PublicDocument.detail). Only fields of docs/API.md, nothing internal."""
-    names = stored_field_names(doc)
-    item = {"id": doc.pk, "meta": {}}
-    if names:
-        _fill_detail_fields({doc.type: [(doc, item, names)]}, None, pages={doc.pk: page})
+    return precompute_details([(page, doc)])[doc.pk]
+
+
+def precompute_details(pairs):
+    """precompute_detail of many (page, catalogue row) pairs at once: one rendering pass and
+    one query per kind of media for all of them (rebuilding the catalogue)."""
+    by_type, built = {}, {}
+    for page, doc in pairs:
+        names = stored_field_names(doc)
+        item = {"id": doc.pk, "meta": {}}
+        built[doc.pk] = (page, item, names)
+        if names:
+            by_type.setdefault(doc.type, []).append((doc, item, names))
+    if by_type:
+        _fill_detail_fields(by_type, None, pages={page.pk: page for page, _ in pairs})
+    return {pk: _detail(page, item, names) for pk, (page, item, names) in built.items()}
+
+
+def _detail(page, item, names):
     fields = {n: item[n] for n in names if n in item}
-    texts = [v for v in _strings(fields)]
     return {
         "fields": fields,
-        "links": placeholder_ids(texts),
+        "links": placeholder_ids(list(_strings(fields))),
         "replaced_by_id": getattr(page, "replaced_by_id", None),
     }
 

@@ -2,7 +2,6 @@
 catalogue; details add the specific page. Every parameter is validated: 400, never 500."""
 
 import datetime
-from array import array
 
 from django.db.models import F
 from django.http import HttpResponseRedirect
@@ -10,9 +9,13 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from pages.models import BaseItemPage, PolicyPage, PublicDocument
+from pages.models import DocumentItemPage, PublicDocument
+from pages.models.catalogue import topic_labels
 from pages.search import query_terms, ranked_postings, search_queryset, single_bigram, snippet
+from pages.statutory import statutory_status
 
+from .cache import memo
+from .ranking import ranked_hits
 from .responses import APIError, json_response, public_endpoint
 from .serializers import (
     ALL_FIELDS,
@@ -23,6 +26,7 @@ from .serializers import (
     detail_row,
     document_object,
     image_object,
+    iso,
     listing_field_names,
     serialise,
 )
@@ -49,6 +53,7 @@ LISTING_PARAMS = {
     "topic",
     "validity",
     "items_only",
+    "catalogue",
     "format",
 }
 FLAGS = {"1": True, "true": True, "0": False, "false": False}
@@ -60,8 +65,7 @@ ORDERS = {
     "formed_on": "formed_on",
     "path": "path",
 }
-TOPICS = dict(BaseItemPage.Topic.choices)
-VALIDITIES = dict(PolicyPage.Validity.choices)
+VALIDITIES = dict(DocumentItemPage.Validity.choices)
 
 
 # --- parameters --------------------------------------------------------------------------------
@@ -182,8 +186,9 @@ def pages_listing(request, scope):
     if "validity" in params:
         if params["validity"] not in VALIDITIES:
             raise APIError(f"参数 validity 应为：{'、'.join(VALIDITIES)}。")
-        queryset = queryset.filter(validity=params["validity"])
-        types = types or ["pages.PolicyPage"]
+        queryset, items_only = queryset.filter(validity=params["validity"]), True
+    if flag_param(params, "catalogue"):
+        queryset, items_only = queryset.filter(in_catalogue=True), True
     if types:
         queryset = queryset.filter(type__in=types)
 
@@ -206,8 +211,9 @@ def pages_listing(request, scope):
             raise APIError("参数 department 不是部门编号。")
         queryset, items_only = queryset.filter(department_id=department), True
     if "topic" in params:
-        if params["topic"] not in TOPICS:
-            raise APIError(f"参数 topic 应为：{'、'.join(TOPICS)}。")
+        topics = _topics(scope)
+        if params["topic"] not in topics:
+            raise APIError(f"参数 topic 应为：{'、'.join(topics)}。")
         queryset, items_only = queryset.filter(topic=params["topic"]), True
     year = int_param(params, "year", 1990, 2100)
     if year is not None:
@@ -249,7 +255,7 @@ def pages_listing(request, scope):
         total = _memo_count(scope, params, queryset)
         docs = _page_of(queryset, offset, limit)
         return json_response({"meta": {"total_count": total}, "items": serialise(docs, scope, chooser)})
-    ranked, title_hits = _memo_ranked(scope, params, lambda: _ranked_search(queryset, search))
+    ranked, title_hits = ranked_hits(scope, _filter_key(params), lambda: search_queryset(queryset, search)[0])
     page_ids = list(ranked[offset : offset + limit])
     docs = _rows_in_order(PublicDocument.objects.all(), page_ids)
     items = serialise(docs, scope, chooser)
@@ -262,36 +268,10 @@ def pages_listing(request, scope):
     return json_response({"meta": {"total_count": len(ranked)}, "items": items})
 
 
-RANKED_MEMO_IDS = 2_000_000  # ids kept per process across memoised searches (8 bytes each)
-
-
 def _rows_in_order(queryset, ids):
     """The catalogue rows (with their search text) of `ids`, in that order."""
     rows = {row.pk: row for row in catalogue_rows(queryset.filter(pk__in=ids), search=True)}
     return [rows[pk] for pk in ids if pk in rows]
-
-
-def _ranked_search(queryset, search):
-    queryset, _ = search_queryset(queryset, search)
-    return queryset.order_by("-title_match", "-first_published_at", "-page_id")
-
-
-def _memo_ranked(scope, params, build):
-    """Every hit of a search, ranked (title hits first, then newest), as an array of ids and
-    the number of title hits, memoised per content version: a long word is checked against
-    the text of every candidate once, and each further page of the same search is a slice."""
-    memo = scope.extra.setdefault("ranked", {})
-    key = _filter_key(params)
-    if key not in memo:
-        ids, title_hits = array("q"), 0
-        # A plain fetch: on PostgreSQL .iterator() would use a server-side cursor, 70% slower here.
-        for pk, in_title in build().values_list("page_id", "title_match"):
-            ids.append(pk)
-            title_hits += bool(in_title)
-        if sum(len(v[0]) for v in memo.values()) + len(ids) > RANKED_MEMO_IDS:
-            memo.clear()
-        memo[key] = (ids, title_hits)
-    return memo[key]
 
 
 FILTER_PARAMS = LISTING_PARAMS - {"search", "fields", "order", "limit", "offset", "format", "items_only"}
@@ -318,7 +298,6 @@ def _search_from_postings(params, scope, bigram, limit, offset):
 
 # Parameters that do not change which rows a listing has (only their order or shape).
 NOT_FILTERS = {"limit", "offset", "fields", "order", "format"}
-COUNT_MEMO_ENTRIES = 2000
 
 
 def _filter_key(params):
@@ -328,13 +307,7 @@ def _filter_key(params):
 def _memo_count(scope, params, queryset):
     """The row count of a filtered listing, memoised per content version: paging through a
     column asks the same count again with every offset."""
-    counts = scope.extra.setdefault("counts", {})
-    key = _filter_key(params)
-    if key not in counts:
-        if len(counts) >= COUNT_MEMO_ENTRIES:
-            counts.clear()
-        counts[key] = queryset.count()
-    return counts[key]
+    return memo(scope, "count", _filter_key(params), queryset.count, size=lambda value: 0)
 
 
 def _page_of(queryset, offset, limit):
@@ -343,6 +316,13 @@ def _page_of(queryset, offset, limit):
     page_ids = queryset.values("page_id")[offset : offset + limit]
     rows = PublicDocument.objects.filter(page_id__in=page_ids).order_by(*queryset.query.order_by)
     return catalogue_rows(rows)
+
+
+def _topics(scope):
+    """code -> name of the Office's topic list, memoised per content version."""
+    if "topics" not in scope.extra:
+        scope.extra["topics"] = topic_labels()
+    return scope.extra["topics"]
 
 
 def _public_page_doc_or_400(scope, page_id, name):
@@ -457,6 +437,8 @@ def _site_data(scope):
         if row["type"] not in node_types:
             continue
         listing = row["listing"]
+        if listing.get("hidden"):
+            continue  # a column the Office hid: its items stay public, the column leaves the tree
         node = {
             "id": row["page_id"],
             "title": row["title"],
@@ -486,7 +468,30 @@ def _site_data(scope):
         "home": home,
         "columns": roots,
         "departments": list(scope.departments.values()),
-        "topics": [{"value": v, "label": label} for v, label in TOPICS.items()],
+        "topics": [{"value": v, "label": label} for v, label in _topics(scope).items()],
+    }
+
+
+@public_endpoint
+def statutory(request, scope):
+    """法定主动公开内容: each kind the bureau must disclose, where it is published, when last."""
+    read_params(request, {"format"})
+    if "statutory" not in scope.extra:
+        scope.extra["statutory"] = {
+            "items": [_statutory_item(row) for row in statutory_status(scope.documents())]
+        }
+    return json_response(scope.extra["statutory"])
+
+
+def _statutory_item(row):
+    return {
+        "name": row.kind.name,
+        "legal_basis": row.kind.legal_basis,
+        "required": row.kind.required,
+        "columns": [{"id": c["id"], "title": c["title"], "html_path": c["html_path"]} for c in row.columns],
+        "item_count": row.item_count,
+        "last_updated": iso(row.last_updated),
+        "missing": row.missing,
     }
 
 
@@ -579,6 +584,7 @@ def api_root(request, scope):
         {
             "endpoints": {
                 "site": "/api/v2/site/",
+                "statutory": "/api/v2/statutory/",
                 "pages": "/api/v2/pages/",
                 "images": "/api/v2/images/",
                 "documents": "/api/v2/documents/",

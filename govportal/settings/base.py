@@ -1,18 +1,43 @@
 """Settings shared by every environment. Environment-specific files import from here."""
 
 import os
+import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "insecure-dev-key-change-me")
+
+def installation_secret(name):
+    """A secret generated on first use and kept in a file of this installation (gitignored,
+    readable by its owner only): development and tests never share a key with anyone."""
+    path = BASE_DIR / f".{name}"
+    if not path.exists():
+        # Written aside, then linked into place: concurrent first runs agree on one secret.
+        draft = BASE_DIR / f".{name}.{os.getpid()}.tmp"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(draft)
+    return path.read_text().strip()
+
+
+# No default: development and test settings generate one per installation; production
+# refuses to start without a real one (production.py).
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
     "govportal.accounts",
+    "govportal.backups",
     "moderation",
     "pages",
     "reports",
@@ -21,7 +46,7 @@ INSTALLED_APPS = [
     "wagtail_modeladmin",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "govportal.accounts.users_app.GovUsersAppConfig",  # wagtail.users with 三员分立
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -30,7 +55,10 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
-    "rest_framework",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -45,12 +73,41 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "govportal.accounts.security_log.ActingUserMiddleware",
     "govportal.accounts.middleware.ForcePasswordChangeMiddleware",
+    "govportal.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "govportal.middleware.MalformedPostMiddleware",
+    # Last, as django-axes requires: turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Login protection (django-axes): 5 failures lock the account, and separately the address,
+# for 15 minutes; more attempts during a lockout do not extend it. Addresses come from
+# govportal.addresses (X-Forwarded-For only from GOVPORTAL_API_TRUSTED_PROXIES).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "govportal.addresses.client_address"
+AXES_LOCKOUT_CALLABLE = "govportal.accounts.lockout.lockout_response"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# Two factors (django-otp, govportal/accounts/two_factor.py): when on, everyone who can approve,
+# publish or administer must enrol a TOTP app; others may. Production settings force it on;
+# the `make run` demo leaves it off (set GOVPORTAL_2FA_REQUIRED=1 to try it).
+GOVPORTAL_2FA_REQUIRED = os.environ.get("GOVPORTAL_2FA_REQUIRED", "") == "1"
+OTP_TOTP_ISSUER = f"{os.environ.get('GOVPORTAL_SITE_NAME', '开平市民政局')}后台"
+# Audit records (accounts.SecurityEvent, Wagtail's log entries) are kept at least this long.
+GOVPORTAL_AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("GOVPORTAL_AUDIT_RETENTION_DAYS", "365")))
 
 ROOT_URLCONF = "govportal.urls"
 
@@ -94,7 +151,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "govportal.accounts.validators.NotCurrentPasswordValidator"},
+    # 等保 2.0: three of upper/lower/digit/symbol; never the last 5 passwords either.
+    {"NAME": "govportal.accounts.validators.ComplexityValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "govportal.accounts.validators.PasswordHistoryValidator", "OPTIONS": {"remember": 5}},
 ]
+# A password expires this many days after it was set (then the change form comes first); the
+# account is warned at login during the last week.
+GOVPORTAL_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("GOVPORTAL_PASSWORD_MAX_AGE_DAYS", "90"))
+GOVPORTAL_PASSWORD_EXPIRY_WARNING_DAYS = 7
+# Admin sessions end at browser close and after 30 minutes without a request (the expiry
+# slides with every request); changing a password ends the account's other sessions.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 
 # Chinese-only: no LocaleMiddleware, so a browser asking for English still gets Chinese.
 LANGUAGE_CODE = "zh-hans"
@@ -151,22 +222,34 @@ GOVPORTAL_API_TRUSTED_PROXIES = os.environ.get("GOVPORTAL_API_TRUSTED_PROXIES", 
 # analyzer) to search with it instead of the embedded bigram index.
 GOVPORTAL_PUBLIC_SEARCH_BACKEND = os.environ.get("GOVPORTAL_PUBLIC_SEARCH_BACKEND", "")
 # The public front end (frontend/, docs/FRONTEND-NEEDS.md): purge calls on publish and the
-# draft preview. The purge secret is shared with the front end's GOVPORTAL_PURGE_SECRET; the dev
-# default matches frontend/config.py's, production must set its own.
+# draft preview. The purge secret is shared with the front end's GOVPORTAL_PURGE_SECRET (or
+# GOVPORTAL_PURGE_SECRET_FILE); development generates one per installation in .purge-secret.
 GOVPORTAL_FRONTEND_URL = os.environ.get("GOVPORTAL_FRONTEND_URL", "http://127.0.0.1:8080").rstrip("/")
 GOVPORTAL_FRONTEND_PURGE_URLS = [
     u.strip().rstrip("/")
     for u in os.environ.get("GOVPORTAL_FRONTEND_PURGE_URLS", "http://127.0.0.1:8080").split(",")
     if u.strip()
 ]
-GOVPORTAL_PURGE_SECRET = os.environ.get("GOVPORTAL_PURGE_SECRET", "govportal-dev-purge-secret")
+GOVPORTAL_PURGE_SECRET = os.environ.get("GOVPORTAL_PURGE_SECRET", "")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Shared by all worker processes of one host: question rate limits and spent challenges.
-    "api_ratelimit": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("GOVPORTAL_RATELIMIT_CACHE_DIR", "/tmp/govportal-ratelimit"),
-    },
+    # Shared by all worker processes: question rate limits and spent challenges. Both need an
+    # atomic add and increment: the database cache (table created by every migrate) embedded,
+    # Redis (GOVPORTAL_REDIS_URL, with maxmemory-policy noeviction) for several hosts.
+    "api_ratelimit": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["GOVPORTAL_REDIS_URL"],
+        }
+        if os.environ.get("GOVPORTAL_REDIS_URL")
+        else {
+            "BACKEND": "govportal.cache.AtomicDatabaseCache",
+            "LOCATION": "govportal_cache",
+            # Culling could forget a spent challenge: expired rows go first, and the limit is
+            # far above what the rate limits let through in a challenge's 30 minutes.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        }
+    ),
 }
 # Draft previews (govportal/api/preview.py): the editor's unsaved content for an hour, shared
 # by every worker process of the host (the admin and the preview API may be different workers).
@@ -175,6 +258,41 @@ CACHES["preview"] = {
     "LOCATION": os.environ.get("GOVPORTAL_PREVIEW_CACHE_DIR", "/tmp/govportal-preview"),
     "TIMEOUT": 3600,
 }
+
+# Confidentiality scanner limits (moderation/scanning): per attachment, the unpacked size, the
+# time and the number of findings; per item, the time for all attachments together (below
+# gunicorn's default 30 s timeout). Hitting one is itself a finding that blocks submission.
+GOVPORTAL_SCAN_MAX_UNPACKED_BYTES = int(os.environ.get("GOVPORTAL_SCAN_MAX_UNPACKED_BYTES", 256 * 2**20))
+GOVPORTAL_SCAN_SECONDS_PER_FILE = float(os.environ.get("GOVPORTAL_SCAN_SECONDS_PER_FILE", "15"))
+GOVPORTAL_SCAN_SECONDS_PER_ITEM = float(os.environ.get("GOVPORTAL_SCAN_SECONDS_PER_ITEM", "25"))
+GOVPORTAL_SCAN_MAX_FINDINGS_PER_FILE = int(os.environ.get("GOVPORTAL_SCAN_MAX_FINDINGS_PER_FILE", "500"))
+
+# The public API's response cache and search memos (govportal/api/cache.py). Keys carry the
+# public content version, so a publish invalidates every entry in every process at once. The
+# embedded default needs no server: each worker process keeps its own, bounded in entries.
+# Production with several workers or hosts points GOVPORTAL_PUBLIC_CACHE_URL at Redis
+# (redis://127.0.0.1:6379/1; give it `maxmemory` and `maxmemory-policy allkeys-lru`), so a URL
+# is rendered once per publish for all of them.
+# Entries of the embedded cache per process; 0 turns the response cache off (benchmarks measure
+# the work behind it; search memos stay on).
+GOVPORTAL_API_CACHE_ENTRIES = int(os.environ.get("GOVPORTAL_API_CACHE_ENTRIES", "20000"))
+
+
+def public_cache(url):
+    """The "public" cache: Redis at `url`, else a per-process LocMem bounded in entries (a
+    listing or detail body is a few KB, so about 100 MB at most per worker)."""
+    if url:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "TIMEOUT": 86400}
+    return {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "govportal-public",
+        "TIMEOUT": 86400,
+        "OPTIONS": {"MAX_ENTRIES": max(GOVPORTAL_API_CACHE_ENTRIES, 2000), "CULL_FREQUENCY": 4},
+    }
+
+
+GOVPORTAL_PUBLIC_CACHE_URL = os.environ.get("GOVPORTAL_PUBLIC_CACHE_URL", "")
+CACHES["public"] = public_cache(GOVPORTAL_PUBLIC_CACHE_URL)
 
 # Disclosure index number (索引号): pattern fields are org_code, year and serial.
 # Working days within which a public question (群众留言) must be answered (the bureau's setting;
@@ -187,17 +305,13 @@ GOVPORTAL_INDEX_NUMBER_PATTERN = os.environ.get(
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = "govportal@localhost"
 
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "UNAUTHENTICATED_USER": None,
-}
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # Failures and lockouts are in the security audit trail (accounts.SecurityEvent).
+    "loggers": {"axes": {"level": "ERROR"}},
 }
 
 # pages.PublicDocument's listing index INCLUDEs page_id for PostgreSQL; SQLite indexes carry

@@ -1,10 +1,17 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES
+from .base import BASE_DIR, CACHES, DATABASES, installation_secret, public_cache
+
+SECRET_KEY = installation_secret("secret-key")
+GOVPORTAL_PURGE_SECRET = installation_secret("purge-secret")
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "api_ratelimit": CACHES["api_ratelimit"],  # the real database cache, as deployed
+    "public": public_cache(""),
+}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # No purge calls to a front end unless a test opts in.
 GOVPORTAL_FRONTEND_PURGE_URLS = []

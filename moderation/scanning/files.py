@@ -8,8 +8,11 @@ reported as a finding of its own, with the reason in Chinese: never passed over 
 import io
 import os
 import re
+import time
 import zipfile
 from html import unescape
+
+from django.conf import settings
 
 from .detectors import detect
 from .findings import attachment_location, make_finding, unreadable
@@ -17,7 +20,9 @@ from .findings import attachment_location, make_finding, unreadable
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: old Office, WPS, encrypted OOXML
 ZIP_MAGIC = b"PK\x03\x04"
 PDF_MAGIC = b"%PDF"
-MAX_UNPACKED_BYTES = 1024**3  # a zip that unpacks to more than this is not opened (zip bomb)
+# Limits per file (settings GOVPORTAL_SCAN_*): a crafted attachment (a compression bomb, a
+# document of endless numbers) ends as a finding saying which limit it hit, not a stalled worker.
+TIMEOUT_REASON = "检查超时"
 
 TEXT_EXTENSIONS = {".txt", ".csv", ".tsv", ".md", ".json", ".xml", ".htm", ".html", ".log"}
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".heic"}
@@ -40,13 +45,14 @@ class Unreadable(Exception):
     """Raised by a reader: the file (or a part) cannot be checked; the message is the reason."""
 
 
-def scan_file(file, filename):
+def scan_file(file, filename, deadline=None):
     """Scan an attachment. ``file`` is a path or a binary file object; ``filename`` decides the
-    type (with the content's signature checked) and names the file in the findings."""
+    type (with the content's signature checked) and names the file in the findings;
+    ``deadline`` (time.monotonic()) may cut the per-file time limit shorter."""
     if isinstance(file, str | os.PathLike):
         try:
             with open(file, "rb") as handle:
-                return scan_file(handle, filename)
+                return scan_file(handle, filename, deadline)
         except OSError:
             return [unreadable(filename, "文件缺失或无法打开")]
     filename = os.path.basename(filename or getattr(file, "name", "") or "附件")
@@ -58,15 +64,45 @@ def scan_file(file, filename):
         return [unreadable(filename, "文件缺失或无法打开")]
     findings = []
     try:
-        for position, text in _pieces(stream, filename, head, findings):
-            location = attachment_location(filename, position)
-            for kind, raw in detect(text):
-                findings.append(make_finding(kind, raw, location, filename=filename, position=position))
+        _scan_pieces(_pieces(stream, filename, head, findings), filename, findings, _deadline(deadline))
     except Unreadable as error:
         findings.append(unreadable(filename, str(error)))
     except Exception as error:  # noqa: BLE001 — a broken file must be reported, not crash the scan
         findings.append(unreadable(filename, f"文件已损坏或格式与扩展名不符（{type(error).__name__}）"))
     return findings
+
+
+def _deadline(deadline=None):
+    own = time.monotonic() + settings.GOVPORTAL_SCAN_SECONDS_PER_FILE
+    return own if deadline is None else min(own, deadline)
+
+
+def _scan_pieces(pieces, filename, findings, deadline):
+    """Detect in each piece until the file is done or a limit is hit (then one finding says so)."""
+    limit = settings.GOVPORTAL_SCAN_MAX_FINDINGS_PER_FILE
+    count = 0
+    for position, text in pieces:
+        if time.monotonic() > deadline:
+            findings.append(
+                unreadable(
+                    filename,
+                    f"{TIMEOUT_REASON}（超过 {settings.GOVPORTAL_SCAN_SECONDS_PER_FILE} 秒，停在{position}），"
+                    "请拆分文件后重新上传或人工核对",
+                )
+            )
+            return
+        location = attachment_location(filename, position)
+        for kind, raw in detect(text):
+            if count >= limit:
+                findings.append(
+                    unreadable(
+                        filename,
+                        f"发现的问题超过 {limit} 处，已停止检查（停在{position}），请处理后重新提交或人工核对全文",
+                    )
+                )
+                return
+            findings.append(make_finding(kind, raw, location, filename=filename, position=position))
+            count += 1
 
 
 def _seekable(file):
@@ -109,8 +145,12 @@ def _pieces(stream, filename, head, findings):
 def _check_zip(stream):
     try:
         with zipfile.ZipFile(stream) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                raise Unreadable("文件解压后过大，无法检查")
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > settings.GOVPORTAL_SCAN_MAX_UNPACKED_BYTES:
+                raise Unreadable(
+                    f"文件解压后过大（{unpacked // 2**20} MB，上限 "
+                    f"{settings.GOVPORTAL_SCAN_MAX_UNPACKED_BYTES // 2**20} MB），无法检查，请拆分后重新上传"
+                )
     except zipfile.BadZipFile:
         raise Unreadable("文件已损坏或不是有效的 Office 文档") from None
     stream.seek(0)
@@ -137,7 +177,10 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 def _text_pieces(stream, html=False):
-    text = _decode(stream.read())
+    data = stream.read(settings.GOVPORTAL_SCAN_MAX_UNPACKED_BYTES + 1)
+    if len(data) > settings.GOVPORTAL_SCAN_MAX_UNPACKED_BYTES:
+        raise Unreadable("文本文件过大，无法检查，请拆分后重新上传")
+    text = _decode(data)
     if text is None:
         raise Unreadable("文字编码无法识别（应为 UTF-8 或 GB18030/GBK）")
     for number, line in enumerate(text.splitlines(), start=1):

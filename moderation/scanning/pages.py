@@ -2,13 +2,15 @@
 
 import os
 import re
+import time
 from html import unescape
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 
 from .detectors import detect
-from .files import scan_file
+from .files import TIMEOUT_REASON, scan_file
 from .findings import make_finding, unreadable
 
 # Bump when detection changes, so that cached results of attachments are not reused.
@@ -39,6 +41,8 @@ def scan_page(page):
     summary, body and every other text field readers see, the texts of its attachment
     blocks, and every document attached or linked from rich text."""
     page = getattr(page, "specific", page)
+    # All attachments together stay inside the web server's timeout.
+    deadline = time.monotonic() + settings.GOVPORTAL_SCAN_SECONDS_PER_ITEM
     findings = []
     documents = {}
     for field in _text_fields(page):
@@ -60,12 +64,13 @@ def scan_page(page):
             if document is None:
                 findings.append(unreadable(f"文档 {pk}", "正文链接的文档已被删除，无法检查"))
             else:
-                findings += scan_document(document)
+                findings += scan_document(document, deadline)
     return findings
 
 
-def scan_document(document):
-    """Findings in a Wagtail document, cached by the file's content hash when it has one."""
+def scan_document(document, deadline=None):
+    """Findings in a Wagtail document, cached by the file's content hash when it has one (not
+    when the scan ran out of time: that depends on the load, the next try may finish)."""
     filename = display_name(document)
     key = f"govportal:scan:{SCANNER_VERSION}:{document.file_hash}:{filename}" if document.file_hash else None
     if key:
@@ -77,10 +82,10 @@ def scan_document(document):
     except (OSError, ValueError):
         return [unreadable(filename, "文件缺失或无法打开")]
     try:
-        findings = scan_file(handle, filename)
+        findings = scan_file(handle, filename, deadline)
     finally:
         handle.close()
-    if key:
+    if key and not any(f.reason.startswith(TIMEOUT_REASON) for f in findings):
         cache.set(key, findings, CACHE_SECONDS)
     return findings
 

@@ -1,6 +1,7 @@
 """What every page shares: the site structure (home, categories, sections, columns) and the
 abstract item page with department ownership and disclosure metadata."""
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -18,9 +19,11 @@ from wagtail.models import Page, Revision
 from wagtail.search import index
 
 from ..addresses import placeholder_slug, settle_address
-from ..forms import ItemCopyForm, ItemPageForm
+from ..forms import ColumnPageForm, ItemCopyForm, ItemPageForm
+from ..panels import TopicPanel
 from ..permissions import GovPagePermissionTester, ever_submitted
 from ..publishing import RecordsKept, check_publication_allowed, is_purging, revision_saved
+from .catalogue import DisclosureTopic
 
 RICH_TEXT_FEATURES = [
     "h2",
@@ -107,8 +110,9 @@ class IndexNumberSequence(models.Model):
 
 
 def next_index_number(year=None):
-    """Reserve the next disclosure index number. Safe under concurrent creation: the UPDATE
-    takes the row (PostgreSQL) or database (SQLite) write lock before reading the value."""
+    """Reserve the next disclosure index number of `year`. Safe under concurrent creation: the
+    UPDATE takes the row (PostgreSQL) or database (SQLite) write lock before reading the value,
+    and inside the caller's transaction a rolled-back publication gives its serial back."""
     year = year or timezone.localdate().year
     with transaction.atomic():
         IndexNumberSequence.objects.get_or_create(year=year)
@@ -185,6 +189,7 @@ class SectionPage(StructurePage):
 class ColumnKind(models.TextChoices):
     """What a leaf column holds; each item type names the kinds of column it may live in."""
 
+    GUIDE = "guide", "公开指南与制度"
     NEWS = "news", "动态要闻"
     LEADERS = "leaders", "单位领导"
     STANDING = "standing", "单位概况"
@@ -200,6 +205,17 @@ class ColumnKind(models.TextChoices):
     SURVEYS = "surveys", "调查征集"
     SERVICES = "services", "办事服务"
     LINKS = "links", "网站链接"
+
+
+# How often a column must be updated, by kind, when the Office sets no period of its own
+# (STANDARDS §2: news columns within 2 weeks; notice, policy and other document columns — the
+# 政府信息公开指南 included — within 6 months). Other kinds are standing content.
+FRESHNESS_DAYS_BY_KIND = {
+    ColumnKind.NEWS: 14,
+    ColumnKind.NOTICES: 183,
+    ColumnKind.POLICIES: 183,
+    ColumnKind.GUIDE: 183,
+}
 
 
 class ColumnPage(StructurePage):
@@ -225,15 +241,25 @@ class ColumnPage(StructurePage):
         "更新周期（天）",
         null=True,
         blank=True,
-        help_text="超过此天数未更新即为“不更新栏目”；留空表示按需更新的常设栏目。",
+        help_text="超过此天数未更新即为“不更新栏目”。留空时按栏目类型：动态要闻 14 天，通知公告、政策法规、"
+        "公开指南与制度 183 天，其他为按需更新的常设栏目。",
+    )
+
+    hidden = models.BooleanField(
+        "在网站上隐藏",
+        default=False,
+        help_text="隐藏后栏目不再出现在网站导航中，已发布的信息保留；有信息的栏目只能隐藏，不能删除。",
     )
 
     content_panels = Page.content_panels + [
-        FieldPanel("kind", read_only=True),
+        FieldPanel("kind"),
+        FieldPanel("responsible_departments"),
         FieldPanel("description"),
         FieldPanel("keywords"),
         FieldRowPanel([FieldPanel("deadline_working_days"), FieldPanel("freshness_days")]),
+        FieldPanel("hidden"),
     ]
+    base_form_class = ColumnPageForm
     parent_page_types = ["pages.HomePage", "pages.CategoryPage", "pages.SectionPage"]
     subpage_types = [
         "pages.NewsPage",
@@ -251,7 +277,6 @@ class ColumnPage(StructurePage):
         "pages.ServiceGuidePage",
         "pages.LinkPage",
     ]
-    is_creatable = False
 
     class Meta:
         verbose_name = "栏目"
@@ -259,6 +284,33 @@ class ColumnPage(StructurePage):
     @property
     def column_type_label(self):
         return self.get_kind_display()
+
+    @property
+    def freshness_limit(self):
+        """Days it may go without a new item: its own 更新周期, else its kind's (None: on demand)."""
+        return self.freshness_days or FRESHNESS_DAYS_BY_KIND.get(self.kind)
+
+    def item_types_outside(self, kind):
+        """Verbose names of the item types in this column that a column of `kind` refuses."""
+        names = set()
+        for child in self.get_children().specific(defer=True):
+            if kind not in getattr(type(child), "column_kinds", ()):
+                names.add(str(child._meta.verbose_name))
+        return sorted(names)
+
+    def clean(self):
+        super().clean()
+        if self.pk:
+            stored = ColumnPage.objects.filter(pk=self.pk).values_list("kind", flat=True).first()
+            if stored and stored != self.kind:
+                refused = self.item_types_outside(self.kind)
+                if refused:
+                    raise ValidationError(
+                        {
+                            "kind": f"栏目中已有“{'、'.join(refused)}”，"
+                            f"“{ColumnKind(self.kind).label}”栏目不能容纳，不能改为此类型。"
+                        }
+                    )
 
 
 class AttachmentBlock(StructBlock):
@@ -293,26 +345,16 @@ class BaseItemPage(GovPage):
 
     deadline_basis = DeadlineBasis.FORMATION
 
-    class Topic(models.TextChoices):
-        GENERAL = "general", "民政综合"
-        ASSISTANCE = "assistance", "社会救助"
-        ELDERLY = "elderly", "养老服务"
-        AFFAIRS = "affairs", "社会事务"
-        MARRIAGE = "marriage", "婚姻登记"
-        FUNERAL = "funeral", "殡葬管理"
-        PLACE_NAMES = "place_names", "区划地名"
-        ORGANISATIONS = "organisations", "社会组织"
-        CHARITY = "charity", "慈善与社会工作"
-        CHILDREN = "children", "儿童福利"
-        FINANCE = "finance", "财务审计"
-        PERSONNEL = "personnel", "机构人事"
-
     class DisclosureMethod(models.TextChoices):
         PROACTIVE = "proactive", "主动公开"
         ON_REQUEST = "on_request", "依申请公开"
 
     # The column kinds this item type may be created under (checked by can_create_at).
     column_kinds = ()
+    # Whether items of this type are the bureau's government information: listed in the
+    # disclosure catalogue (政府信息公开目录) with a 索引号. Questions from the public, links and
+    # reposts are not.
+    is_government_information = True
 
     department = models.ForeignKey(
         "moderation.Department",
@@ -323,8 +365,15 @@ class BaseItemPage(GovPage):
     formed_on = models.DateField(
         "信息形成日期", default=timezone.localdate, help_text="信息形成或变更的日期，发布时限由此起算。"
     )
-    index_number = models.CharField("索引号", max_length=80, blank=True, db_index=True)
-    topic = models.CharField("主题分类", max_length=20, choices=Topic.choices, default=Topic.GENERAL)
+    index_number = models.CharField(
+        "索引号",
+        max_length=80,
+        blank=True,
+        db_index=True,
+        help_text="首次发布时按成文日期（或信息形成日期）的年份生成。",
+    )
+    # A code of the Office's topic list (pages.models.catalogue.DisclosureTopic).
+    topic = models.CharField("主题分类", max_length=20, default="general")
     disclosure_method = models.CharField(
         "公开方式", max_length=20, choices=DisclosureMethod.choices, default=DisclosureMethod.PROACTIVE
     )
@@ -349,7 +398,7 @@ class BaseItemPage(GovPage):
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("department"), FieldPanel("formed_on")]),
-                FieldRowPanel([FieldPanel("topic"), FieldPanel("disclosure_method")]),
+                FieldRowPanel([TopicPanel(), FieldPanel("disclosure_method")]),
                 FieldPanel("index_number", read_only=True),
                 FieldPanel("summary"),
             ],
@@ -409,6 +458,39 @@ class BaseItemPage(GovPage):
             column = parent.specific
             if not isinstance(column, ColumnPage) or column.kind not in self.column_kinds:
                 raise ValidationError(f"“{self._meta.verbose_name}”不能放在栏目“{parent.title}”下。")
+        errors = {}
+        if self.topic not in self._allowed_topics():
+            errors["topic"] = f"主题分类“{self.topic}”不在主题分类表中，请从列表中选择。"
+        owner = self.index_number and item_with_index_number(self.index_number, exclude=self)
+        if owner:
+            errors["index_number"] = f"索引号“{self.index_number}”已被《{owner.title}》使用。"
+        if errors:
+            raise ValidationError(errors)
+
+    def _allowed_topics(self):
+        # A topic retired by the Office stays valid on the items that already carry it.
+        allowed = set(DisclosureTopic.objects.filter(active=True).values_list("code", flat=True))
+        if self.pk:
+            allowed |= {type(self).objects.filter(pk=self.pk).values_list("topic", flat=True).first()}
+        return allowed
+
+    @property
+    def topic_label(self):
+        return DisclosureTopic.objects.filter(code=self.topic).values_list("name", flat=True).first() or ""
+
+    def get_topic_display(self):
+        """The topic's name, as Django names a choice field's label (the list is the Office's)."""
+        return self.topic_label or self.topic
+
+    def in_disclosure_catalogue(self):
+        """Whether this item is the bureau's government information (catalogue, 索引号)."""
+        return self.is_government_information
+
+    @property
+    def catalogue_date(self):
+        """The date the information was formed, whose year the 索引号 carries: a document's
+        成文日期, otherwise the 信息形成日期."""
+        return getattr(self, "written_on", None) or self.formed_on or timezone.localdate()
 
     def _check_formed_on(self):
         first_saved = self.first_saved_on()
@@ -431,12 +513,11 @@ class BaseItemPage(GovPage):
         return timezone.localdate()
 
     def save(self, *args, **kwargs):
-        if not self.index_number:
-            self.index_number = next_index_number()
         stored = self._stored_state()
         self._refuse_aliases(stored)
         self._keep_first_publication_time(stored)
         self._refuse_uncleared_publication(stored)
+        self._number_when_first_published()
         creating = self.pk is None
         if creating:
             self.slug = placeholder_slug()
@@ -452,6 +533,18 @@ class BaseItemPage(GovPage):
         # published once keep working (only shorten_old_address changes an old one).
         if stored is not None:
             self.slug = stored["slug"]
+
+    def _number_when_first_published(self):
+        # Numbered when first published (self.live is settled by now), so drafts that never go
+        # out leave no gaps; the number is kept through later edits and republication.
+        self.index_number = self.index_number or self._stored("index_number") or ""
+        if not self.index_number and self.live and self.in_disclosure_catalogue():
+            self.index_number = next_index_number(self.catalogue_date.year)
+
+    def _stored(self, field):
+        if self.pk is None:
+            return None
+        return type(self).objects.filter(pk=self.pk).values_list(field, flat=True).first()
 
     def _stored_state(self):
         if self.pk is None:
@@ -499,6 +592,8 @@ class BaseItemPage(GovPage):
         lock = self.get_lock() if self.pk else None
         if isinstance(lock, WorkflowLock) and (kwargs.get("user") is None or lock.for_user(kwargs["user"])):
             raise PermissionDenied("该稿件正在审批中，已锁定，不能修改或恢复到其他版本。")
+        # A draft opened from a revision older than the first publication carries no 索引号.
+        self.index_number = self.index_number or self._stored("index_number") or ""
         revision = super().save_revision(*args, **kwargs)
         revision_saved(self, revision, kwargs.get("user"))
         return revision
@@ -540,3 +635,94 @@ def keep_records_of_submitted_items(sender, instance, **kwargs):
             f"“{instance.title}”已提交过审批或已发布，须保留审批记录，不能删除；"
             "已发布的信息请由管理员“撤回”（填写理由）。"
         )
+
+
+def concrete_subclasses(base):
+    return [m for m in apps.get_models() if issubclass(m, base) and not m._meta.abstract]
+
+
+def _other_item_with(base, field, value, exclude):
+    for model in concrete_subclasses(base):
+        others = model.objects.filter(**{field: value}, alias_of__isnull=True)
+        if exclude is not None and exclude.pk:
+            others = others.exclude(pk=exclude.pk)
+        owner = others.only("title").first()
+        if owner is not None:
+            return owner
+    return None
+
+
+def item_with_index_number(number, exclude=None):
+    """The item (other than `exclude`) that carries this 索引号, or None."""
+    return _other_item_with(BaseItemPage, "index_number", number, exclude)
+
+
+class DocumentItemPage(BaseItemPage):
+    """An item the bureau issues as a document (policies, notices, plans, budgets, reports,
+    appointments): the catalogue shows its 文号, 发布机构, 成文日期 and 有效性 (Art. 12)."""
+
+    class Validity(models.TextChoices):
+        IN_FORCE = "in_force", "现行有效"
+        AMENDED = "amended", "已修订"
+        ABOLISHED = "abolished", "已废止"
+        EXPIRED = "expired", "已失效"
+
+    document_number = models.CharField(
+        "文号", max_length=80, blank=True, help_text="如“开民发〔2026〕12号”；无文号的信息留空。"
+    )
+    issuing_authority = models.CharField(
+        "发布机构", max_length=100, blank=True, help_text="留空则为本单位（网站主办单位）。"
+    )
+    written_on = models.DateField("成文日期", null=True, blank=True, help_text="留空则与信息形成日期相同。")
+    validity = models.CharField("有效性", max_length=12, choices=Validity.choices, default=Validity.IN_FORCE)
+    valid_until = models.DateField(
+        "有效期至", null=True, blank=True, help_text="有明确有效期的文件填写；过期后列入清理清单。"
+    )
+    abolished_on = models.DateField(
+        "废止或失效日期", null=True, blank=True, help_text="已废止或已失效的文件填写，用于年报统计。"
+    )
+
+    document_panels = [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("document_number"), FieldPanel("issuing_authority")]),
+                FieldPanel("written_on"),
+                FieldRowPanel(
+                    [FieldPanel("validity"), FieldPanel("valid_until"), FieldPanel("abolished_on")]
+                ),
+            ],
+            heading="文件信息",
+        )
+    ]
+
+    exclude_fields_in_copy = BaseItemPage.exclude_fields_in_copy + ["document_number"]
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        errors = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        self.document_number = " ".join(self.document_number.split())
+        owner = self.document_number and _other_item_with(
+            DocumentItemPage, "document_number", self.document_number, self
+        )
+        if owner:
+            errors.setdefault("document_number", []).append(
+                f"文号“{self.document_number}”已被《{owner.title}》使用，请核对文号。"
+            )
+        written_on = self.written_on or self.formed_on
+        if self.valid_until and written_on and self.valid_until < written_on:
+            errors.setdefault("valid_until", []).append("有效期至不能早于成文日期。")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if not self.issuing_authority:
+            self.issuing_authority = SiteIdentity.load().organiser
+        if self.written_on is None:
+            self.written_on = self.formed_on
+        return super().save(*args, **kwargs)

@@ -5,7 +5,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from .base import RICH_TEXT_FEATURES, BaseItemPage, ColumnKind
+from .base import RICH_TEXT_FEATURES, BaseItemPage, ColumnKind, DocumentItemPage
 
 
 class LeaderProfilePage(BaseItemPage):
@@ -46,15 +46,13 @@ class StandingPage(BaseItemPage):
         verbose_name = "单位概况"
 
 
-class AppointmentPage(BaseItemPage):
-    """An appointment or removal (人事任免)."""
+class AppointmentPage(DocumentItemPage):
+    """An appointment or removal (人事任免), issued as a document with its 文号."""
 
     column_kinds = (ColumnKind.APPOINTMENTS,)
 
-    document_number = models.CharField("任免文号", max_length=60, blank=True)
-
     content_panels = Page.content_panels + [
-        FieldPanel("document_number"),
+        *DocumentItemPage.document_panels,
         *BaseItemPage.metadata_panels,
         FieldPanel("body"),
         FieldPanel("attachments"),

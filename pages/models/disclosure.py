@@ -5,7 +5,7 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.models import Page
 
-from .base import BaseItemPage, ColumnKind, DeadlineBasis
+from .base import BaseItemPage, ColumnKind, DeadlineBasis, DocumentItemPage
 
 
 def validate_year(value):
@@ -13,7 +13,7 @@ def validate_year(value):
         raise ValidationError("年份应在 2000 至 2100 之间。")
 
 
-class AnnualReportPage(BaseItemPage):
+class AnnualReportPage(DocumentItemPage):
     """An annual government-information disclosure report (信息年报), due by 31 January."""
 
     column_kinds = (ColumnKind.ANNUAL_REPORTS,)
@@ -23,6 +23,7 @@ class AnnualReportPage(BaseItemPage):
 
     content_panels = Page.content_panels + [
         FieldPanel("year"),
+        *DocumentItemPage.document_panels,
         *BaseItemPage.metadata_panels,
         FieldPanel("body"),
         FieldPanel("attachments"),
@@ -32,7 +33,7 @@ class AnnualReportPage(BaseItemPage):
         verbose_name = "信息公开年报"
 
 
-class BudgetPage(BaseItemPage):
+class BudgetPage(DocumentItemPage):
     """A budget, final account or "three public expenses" document (财政预决算和三公经费)."""
 
     class BudgetKind(models.TextChoices):
@@ -47,6 +48,7 @@ class BudgetPage(BaseItemPage):
 
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("year"), FieldPanel("budget_kind")]),
+        *DocumentItemPage.document_panels,
         *BaseItemPage.metadata_panels,
         FieldPanel("body"),
         FieldPanel("attachments"),
@@ -56,10 +58,18 @@ class BudgetPage(BaseItemPage):
         verbose_name = "财政预决算"
 
 
-class DisclosurePage(BaseItemPage):
-    """A disclosure item of the other key-area and affairs-disclosure columns."""
+class DisclosurePage(DocumentItemPage):
+    """A disclosure item of the other key-area and affairs-disclosure columns, and the
+    政府信息公开指南 and 制度 (kept current: its 更新日期 is shown)."""
 
-    column_kinds = (ColumnKind.DISCLOSURE, ColumnKind.ELDERLY_CARE)
+    column_kinds = (ColumnKind.DISCLOSURE, ColumnKind.ELDERLY_CARE, ColumnKind.GUIDE)
+
+    content_panels = Page.content_panels + [
+        *DocumentItemPage.document_panels,
+        *BaseItemPage.metadata_panels,
+        FieldPanel("body"),
+        FieldPanel("attachments"),
+    ]
 
     class Meta:
         verbose_name = "公开信息"

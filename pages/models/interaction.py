@@ -23,6 +23,7 @@ class QuestionPage(BaseItemPage):
 
     column_kinds = (ColumnKind.QUESTIONS,)
     deadline_basis = DeadlineBasis.QUESTION
+    is_government_information = False
 
     question = models.TextField("留言内容", max_length=2000)
     asker_name = models.CharField("留言人", max_length=50, blank=True)
@@ -57,6 +58,7 @@ class QAEntryPage(BaseItemPage):
     """An entry of the Q&A knowledge base (问答知识库)."""
 
     column_kinds = (ColumnKind.QA,)
+    is_government_information = False
 
     question = models.TextField("问题", max_length=1000)
     answer = RichTextField("解答", features=RICH_TEXT_FEATURES)

@@ -8,7 +8,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Page
 
 from ..forms import TimelyItemForm
-from .base import BaseItemPage, ColumnKind, DeadlineBasis
+from .base import BaseItemPage, ColumnKind, DeadlineBasis, DocumentItemPage
 
 
 class TimelyKind(models.TextChoices):
@@ -27,7 +27,8 @@ def check_result_event_date(item):
 
 
 class NewsPage(BaseItemPage):
-    """A news item (工作动态, 时政要闻); a repost names its source (来源)."""
+    """A news item (工作动态, 时政要闻). A repost (转载) names its source and links the original;
+    it is not the bureau's government information: no 索引号, not in the catalogue."""
 
     column_kinds = (ColumnKind.NEWS,)
     deadline_basis = DeadlineBasis.EVENT
@@ -44,16 +45,29 @@ class NewsPage(BaseItemPage):
         + "结果类须在事件后 3 个工作日内发布，预告类须在事件前至少 3 个工作日发布。",
     )
 
-    source = models.CharField(
-        "来源", max_length=100, blank=True, help_text="转载信息须注明来源，如“新华社”“市民政局”。"
+    is_repost = models.BooleanField(
+        "转载",
+        default=False,
+        help_text="转载其他单位或媒体的信息：须注明来源和原文链接，不编索引号、不列入信息公开目录。",
     )
+    source = models.CharField(
+        "来源", max_length=100, blank=True, help_text="转载信息须注明来源，如“新华社”“民政部网站”。"
+    )
+    source_url = models.URLField("原文链接", max_length=500, blank=True)
     author_byline = models.CharField("作者/供稿", max_length=60, blank=True)
 
     content_panels = Page.content_panels + [
-        FieldRowPanel([FieldPanel("source"), FieldPanel("author_byline")]),
         MultiFieldPanel(
             [FieldRowPanel([FieldPanel("notice_kind"), FieldPanel("event_date")])],
             heading="时效",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("is_repost"),
+                FieldRowPanel([FieldPanel("source"), FieldPanel("source_url")]),
+                FieldPanel("author_byline"),
+            ],
+            heading="来源",
         ),
         *BaseItemPage.metadata_panels,
         FieldPanel("body"),
@@ -63,12 +77,22 @@ class NewsPage(BaseItemPage):
     class Meta:
         verbose_name = "要闻动态"
 
+    def in_disclosure_catalogue(self):
+        return not self.is_repost
+
     def clean(self):
         super().clean()
         check_result_event_date(self)
+        errors = {}
+        if self.is_repost and not self.source.strip():
+            errors["source"] = "转载信息须注明来源。"
+        if self.is_repost and not self.source_url:
+            errors["source_url"] = "转载信息须填写原文链接。"
+        if errors:
+            raise ValidationError(errors)
 
 
-class NoticePage(BaseItemPage):
+class NoticePage(DocumentItemPage):
     """A notice (通知公告): result-type within 3 working days after the event, preview-type
     at least 3 working days before it (RULES §4)."""
 
@@ -85,6 +109,7 @@ class NoticePage(BaseItemPage):
             [FieldRowPanel([FieldPanel("notice_kind"), FieldPanel("event_date")])],
             heading="通知类型",
         ),
+        *DocumentItemPage.document_panels,
         *BaseItemPage.metadata_panels,
         FieldPanel("body"),
         FieldPanel("attachments"),

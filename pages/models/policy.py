@@ -6,31 +6,15 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Page
 
-from .base import BaseItemPage, ColumnKind
+from .base import BaseItemPage, ColumnKind, DocumentItemPage
 
 
-class PolicyPage(BaseItemPage):
+class PolicyPage(DocumentItemPage):
     """A policy or normative document (政策法规) with 文号, 发布机构, 成文日期, 施行日期, 有效性."""
-
-    class Validity(models.TextChoices):
-        IN_FORCE = "in_force", "现行有效"
-        AMENDED = "amended", "已修订"
-        ABOLISHED = "abolished", "已废止"
-        EXPIRED = "expired", "已失效"
 
     column_kinds = (ColumnKind.POLICIES, ColumnKind.ELDERLY_CARE)
 
-    document_number = models.CharField("文号", max_length=80, blank=True)
-    issuing_authority = models.CharField("发布机构", max_length=100)
-    written_on = models.DateField("成文日期")
     effective_on = models.DateField("施行日期", null=True, blank=True)
-    validity = models.CharField("有效性", max_length=12, choices=Validity.choices, default=Validity.IN_FORCE)
-    valid_until = models.DateField(
-        "有效期至", null=True, blank=True, help_text="有明确有效期的文件填写；过期后列入清理清单。"
-    )
-    abolished_on = models.DateField(
-        "废止或失效日期", null=True, blank=True, help_text="已废止或已失效的文件填写，用于年报统计。"
-    )
     replaced_by = models.ForeignKey(
         "pages.PolicyPage",
         verbose_name="替代文件",
@@ -64,6 +48,8 @@ class PolicyPage(BaseItemPage):
     def clean(self):
         super().clean()
         errors = {}
+        if self.written_on is None:
+            errors["written_on"] = "政策文件须填写成文日期。"
         if self.replaced_by_id and self.pk and self.replaced_by_id == self.pk:
             errors["replaced_by"] = "替代文件不能是本文件。"
         if self.validity == self.Validity.AMENDED and not self.replaced_by_id:

@@ -19,6 +19,8 @@ class PublicDocument(models.Model):
     department_id = models.IntegerField(null=True)
     topic = models.CharField(max_length=20, blank=True, db_index=True)
     validity = models.CharField(max_length=12, blank=True, db_index=True)
+    # The bureau's government information (政府信息公开目录): not questions, links or reposts.
+    in_catalogue = models.BooleanField(default=False)
     formed_on = models.DateField(null=True)
     first_published_at = models.DateTimeField(null=True, db_index=True)
     last_published_at = models.DateTimeField(null=True)
@@ -49,6 +51,9 @@ class PublicDocument(models.Model):
             ),
             models.Index(fields=["type", "-first_published_at", "-page_id"], name="pubdoc_type_recent"),
             models.Index(
+                fields=["in_catalogue", "-first_published_at", "-page_id"], name="pubdoc_catalogue_recent"
+            ),
+            models.Index(
                 fields=["department_id", "-first_published_at", "-page_id"], name="pubdoc_department_recent"
             ),
             # INCLUDE (PostgreSQL; SQLite indexes carry the row id anyway): index-only id pages.
@@ -65,7 +70,12 @@ class SearchBigram(models.Model):
     one-bigram search (any two-character word) is counted and ranked (title hits first, then
     newest) from this index alone, without reading the documents."""
 
-    document = models.ForeignKey(PublicDocument, on_delete=models.CASCADE, related_name="bigrams")
+    # No database constraint: postings are derived data written in bulk by rebuild_index (12
+    # million at 100,000 items, each one a pending check otherwise) and always deleted with
+    # their row by pages.search.
+    document = models.ForeignKey(
+        PublicDocument, on_delete=models.CASCADE, related_name="bigrams", db_constraint=False
+    )
     bigram = models.CharField(max_length=2)
     is_item = models.BooleanField(default=False)
     in_title = models.BooleanField(default=False)
@@ -93,6 +103,23 @@ class PublicIndexState(models.Model):
         return str(self.version)
 
 
+class PublicChange(models.Model):
+    """What one version bump changed: the page whose catalogue row changed, or null when
+    anything public may have (a rebuild, a department's name, a view restriction). A search
+    memoised at an earlier version is patched with the changed pages rather than searched
+    again (govportal.api.ranking). Old rows are pruned as versions move on."""
+
+    version = models.BigIntegerField(db_index=True)
+    changed_at = models.DateTimeField()
+    page_id = models.IntegerField(null=True)
+
+    class Meta:
+        verbose_name = "公开内容变更"
+
+    def __str__(self):
+        return f"{self.version}: {self.page_id}"
+
+
 # Receivers live here so they are connected whenever the models are loaded (management
 # commands included); the work is in pages.search.
 def _connect_signals():
@@ -111,7 +138,7 @@ def _connect_signals():
         if isinstance(instance, Page):
             from pages import search
 
-            search.bump_version()
+            search.bump_version(instance.pk)
 
     def published(sender, instance, **kwargs):
         from pages import search
@@ -159,12 +186,14 @@ def _connect_signals():
     page_published.connect(published, dispatch_uid="pages.search.published", weak=False)
     page_unpublished.connect(unpublished, dispatch_uid="pages.search.unpublished", weak=False)
     post_page_move.connect(moved, dispatch_uid="pages.search.moved", weak=False)
-    for model in ("moderation.Department", "pages.SiteIdentity"):
+    public_lists = ("pages.DisclosureTopic", "pages.StatutoryDisclosureKind")
+    for model in ("moderation.Department", "pages.SiteIdentity", *public_lists):
         post_save.connect(public_metadata_changed, sender=model, weak=False)
         post_delete.connect(public_metadata_changed, sender=model, weak=False)
     post_save.connect(public_metadata_changed, sender=PageViewRestriction, weak=False)
     post_delete.connect(public_metadata_changed, sender=PageViewRestriction, weak=False)
     m2m_changed.connect(public_metadata_changed, sender="pages.ColumnPage_departments", weak=False)
+    m2m_changed.connect(public_metadata_changed, sender="pages.StatutoryDisclosureKind_columns", weak=False)
 
 
 _connect_signals()

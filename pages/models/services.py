@@ -61,6 +61,7 @@ class LinkPage(BaseItemPage):
     """A link to another site (网站链接), checked by the link report."""
 
     column_kinds = (ColumnKind.LINKS,)
+    is_government_information = False
 
     url = models.URLField("链接地址")
     link_description = models.CharField("说明", max_length=200, blank=True)

@@ -18,6 +18,7 @@ from ..models import (
     CategoryPage,
     ColumnPage,
     DisclosurePage,
+    DocumentItemPage,
     HomePage,
     LeaderProfilePage,
     LinkPage,
@@ -32,6 +33,7 @@ from ..models import (
     StandingPage,
     SurveyPage,
 )
+from .catalogue import BUREAU, DocumentNumbers, summary_for, topic_for
 from .content import DEMO_ITEMS, PENDING_ITEMS, publication_time
 from .media import attachment_for, leader_photo, news_image, site_emblem
 from .tree import COLUMN_TREE
@@ -65,6 +67,7 @@ ITEM_CLASS_BY_KIND = {
     "surveys": SurveyPage,
     "services": ServiceGuidePage,
     "links": LinkPage,
+    "guide": DisclosurePage,
 }
 
 
@@ -160,7 +163,11 @@ def _item_fields(cls, spec, today, columns):
             + datetime.timedelta(days=spec["event_offset"]),
         )
     elif cls is NewsPage:
-        fields["source"] = spec.get("source", "开平市民政局")
+        fields.update(
+            source=spec.get("source", BUREAU),
+            is_repost=spec.get("repost", False),
+            source_url=spec.get("source_url", ""),
+        )
     elif cls is LeaderProfilePage:
         fields.update(
             position=spec["position"],
@@ -168,8 +175,6 @@ def _item_fields(cls, spec, today, columns):
             responsibilities=spec["responsibilities"],
             photo=leader_photo(spec["title"]),
         )
-    elif cls is AppointmentPage:
-        fields["document_number"] = spec.get("document_number", "")
     elif cls is AnnualReportPage:
         fields["year"] = spec["year"]
     elif cls is BudgetPage:
@@ -177,8 +182,6 @@ def _item_fields(cls, spec, today, columns):
     elif cls is PolicyPage:
         written = today - datetime.timedelta(days=spec["age"] + 5)
         fields.update(
-            document_number=spec.get("document_number", ""),
-            issuing_authority=spec.get("issuing_authority", "开平市民政局"),
             written_on=written,
             effective_on=written + datetime.timedelta(days=30),
             validity=spec.get("validity", PolicyPage.Validity.IN_FORCE),
@@ -191,6 +194,9 @@ def _item_fields(cls, spec, today, columns):
             asker_name=spec.get("asker_name", ""),
             reply=spec["reply"],
             replied_on=today - datetime.timedelta(days=spec["age"]),
+            # Asked a few days before the reply (the demo's replies take 2 to 6 days).
+            asked_at=timezone.localtime()
+            - datetime.timedelta(days=spec["age"] + 2 + len(spec["title"]) % 5, hours=3),
         )
     elif cls is QAEntryPage:
         fields.update(question=spec["question"], answer=spec["answer"])
@@ -224,24 +230,48 @@ def _body_with_image(spec):
     return html
 
 
+def _document_fields(cls, spec, formed_on, numbers):
+    """文号, 发布机构 and 成文日期 of the documents the bureau issues (policies are written a few
+    days before they are entered)."""
+    if not issubclass(cls, DocumentItemPage):
+        return {}
+    fields = {
+        "document_number": numbers(cls, spec, formed_on),
+        "issuing_authority": spec.get("issuing_authority", BUREAU),
+    }
+    if cls is not PolicyPage:
+        fields["written_on"] = formed_on
+    if "validity" in spec and cls is not PolicyPage:
+        fields["validity"] = spec["validity"]
+    return fields
+
+
 def seed_items(columns, departments, stdout=None):
     now = timezone.localtime()
     today = now.date()
     created = 0
+    numbers = DocumentNumbers()
     for slug, specs in DEMO_ITEMS.items():
         column = columns[slug]
         for spec in specs:
-            if column.get_children().filter(title=spec["title"]).exists():
-                continue
             cls = PolicyPage if spec.get("policy") else ITEM_CLASS_BY_KIND[column.kind]
             published = publication_time(now, spec["age"])
+            formed_on = published.date() - datetime.timedelta(days=spec.get("formed_before", 2))
+            # Numbered before the existence check, so a re-run hands out the same 文号.
+            document_fields = _document_fields(cls, spec, formed_on, numbers)
+            if column.get_children().filter(title=spec["title"]).exists():
+                continue
+            html = _body_with_image(spec)
             page = cls(
                 title=spec["title"],
                 department=departments[spec["department"]],
-                formed_on=published.date() - datetime.timedelta(days=spec.get("formed_before", 2)),
-                body=_body_with_image(spec),
+                formed_on=formed_on,
+                topic=topic_for(slug, spec),
+                summary=summary_for(spec, html or spec.get("reply") or spec.get("resume")),
+                body=html,
                 attachments=_attachments(spec),
                 first_published_at=published,
+                **document_fields,
                 **_item_fields(cls, spec, today, columns),
             )
             if cls is NewsPage:
@@ -257,13 +287,23 @@ def seed_items(columns, departments, stdout=None):
                     first_published_at=published, last_published_at=published
                 )
                 page.refresh_from_db()
-                refresh_record(page)
+                _backdate_record(refresh_record(page), published)
                 # The bulk update above bypasses the signals that keep the public catalogue.
                 index_page(page.pk)
             created += 1
     if stdout:
         stdout.write(f"  新建演示信息 {created} 条")
     return created
+
+
+def _backdate_record(record, published):
+    """The demo backdates an item's publication to its story's date: its submission record then
+    says it was drafted two days and submitted one day before that, not after."""
+    if record.created_at > published:
+        record.created_at = published - datetime.timedelta(days=2)
+    if record.submitted_at and record.submitted_at > published:
+        record.submitted_at = published - datetime.timedelta(days=1)
+    record.save(update_fields=["created_at", "submitted_at"])
 
 
 def seed_pending(columns, departments, stdout=None):

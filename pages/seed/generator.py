@@ -55,7 +55,7 @@ def generate_items(count, columns, departments, stdout=None, seed=2026):
             extra = dict(
                 issuing_authority="开平市民政局",
                 written_on=published.date(),
-                document_number=f"开民〔{published.year}〕{i % 200 + 1}号",
+                document_number=f"开民〔{published.year}〕{i + 1}号",  # 文号 are unique
             )
         page = cls(
             title=f"{rng.choice(TOWNS)}{rng.choice(PHRASES)}（{i + 1}）",

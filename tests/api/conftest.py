@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import caches
 
 from govportal.api import scope
-from govportal.api.responses import response_cache
+from govportal.api.cache import response_cache
 from moderation.demo_chain import advance, author_for, quietly, submit
 
 
@@ -11,7 +11,10 @@ def fresh_api_state(settings):
     """Each test starts with empty response caches and rate-limit counters."""
     response_cache.clear()
     scope._current = None
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
     caches["default"].clear()
     yield
     response_cache.clear()

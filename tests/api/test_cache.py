@@ -1,5 +1,13 @@
 """Validators, the response cache, and its invalidation on publish, unpublish and edit."""
 
+import datetime
+import socket
+
+import pytest
+from django.core.cache import caches
+
+from govportal.api.cache import MAX_ENTRY_BYTES, MAX_MEMO_IDS, memo, response_cache
+from govportal.api.scope import PublicScope
 from pages.models import NewsPage
 
 from .conftest import publish
@@ -51,12 +59,10 @@ def test_department_rename_is_visible(client, demo):
     assert items[0]["department"]["name"] == "开平市民政局社会救助股（新）"
 
 
-def test_memoised_counts_and_search_hits_follow_a_publish(client, demo, monkeypatch):
+def test_memoised_counts_and_search_hits_follow_a_publish(client, demo, settings):
     """With the response cache off, listings still memoise counts and a search's ranked hits
     per content version: a publish must show in both at once, on every page of the results."""
-    from govportal.api import responses
-
-    monkeypatch.setattr(responses.response_cache, "max_entries", 0)
+    settings.GOVPORTAL_API_CACHE_ENTRIES = 0
     column = demo.columns["gongzuo-dongtai"]
     listing = f"/api/v2/pages/?child_of={column.pk}&limit=1"
     search = (
@@ -79,3 +85,88 @@ def test_memoised_counts_and_search_hits_follow_a_publish(client, demo, monkeypa
     page.unpublish()
     assert client.get(search + "&offset=0").json()["meta"]["total_count"] == 0
     assert client.get(listing).json()["meta"]["total_count"] == before
+
+
+# --- the cache itself (govportal/api/cache.py) ---------------------------------------------
+
+
+def scope_at(version):
+    return PublicScope(
+        version=version,
+        changed_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+        root_path="0001",
+        hidden_prefixes=[],
+        departments={},
+        columns={},
+        column_departments={},
+        identity=None,
+    )
+
+
+def entry(size):
+    return (200, b"x" * size, '"etag"', None)
+
+
+@pytest.fixture
+def small_cache(settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "public": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "test-small",
+            "OPTIONS": {"MAX_ENTRIES": 10},
+        },
+    }
+    caches["public"].clear()
+    yield caches["public"]
+    caches["public"].clear()
+
+
+def test_the_cache_is_bounded_in_entries_and_size(small_cache):
+    scope = scope_at(1)
+    for n in range(30):
+        response_cache.put(scope, f"/a{n}", entry(10))
+    assert sum(response_cache.get(scope, f"/a{n}") is not None for n in range(30)) <= 10
+    response_cache.put(scope, "/big", entry(MAX_ENTRY_BYTES + 1))
+    assert response_cache.get(scope, "/big") is None
+
+
+def test_a_new_version_misses_and_zero_entries_turn_it_off(small_cache, settings):
+    response_cache.put(scope_at(1), "/a", entry(10))
+    assert response_cache.get(scope_at(1), "/a") == entry(10)
+    assert response_cache.get(scope_at(2), "/a") is None  # a publish moved the version on
+    settings.GOVPORTAL_API_CACHE_ENTRIES = 0
+    response_cache.put(scope_at(2), "/a", entry(10))
+    assert response_cache.get(scope_at(2), "/a") is None
+
+
+def test_memo_builds_once_per_version_and_keeps_no_oversized_value(small_cache):
+    calls = []
+
+    def build():
+        calls.append(1)
+        return [1, 2, 3]
+
+    assert memo(scope_at(1), "t", "k", build) == [1, 2, 3]
+    assert memo(scope_at(1), "t", "k", build) == [1, 2, 3]
+    assert len(calls) == 1
+    memo(scope_at(2), "t", "k", build)
+    assert len(calls) == 2
+    memo(scope_at(2), "t", "huge", build, size=lambda value: MAX_MEMO_IDS + 1)
+    memo(scope_at(2), "t", "huge", build, size=lambda value: MAX_MEMO_IDS + 1)
+    assert len(calls) == 4
+
+
+def test_an_unreachable_shared_cache_is_a_miss_not_an_error(client, demo, settings):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    settings.CACHES = {
+        **settings.CACHES,
+        "public": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port}/0",
+        },
+    }
+    response = client.get("/api/v2/pages/?limit=2")
+    assert response.status_code == 200 and len(response.json()["items"]) == 2

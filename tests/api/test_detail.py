@@ -9,7 +9,7 @@ from django.core.management import call_command
 from wagtail.models import Page
 
 from govportal.api import scope as api_scope
-from govportal.api.responses import response_cache
+from govportal.api.cache import response_cache
 from pages.models import ColumnPage, NewsPage, PolicyPage, PublicDocument
 
 from .conftest import publish
@@ -128,6 +128,23 @@ def test_rebuild_public_index_command(demo):
     assert after == before
     live = Page.objects.filter(live=True, depth__gt=1).count()
     assert PublicDocument.objects.count() == live
+
+
+def test_rebuild_writes_the_same_postings_and_keeps_the_ranking_index(demo):
+    """The rebuild writes postings as plain rows and rebuilds their index at the end: the
+    postings, and the index, must be exactly what publishing page by page made."""
+    from django.db import connection
+
+    from pages.models import SearchBigram
+    from pages.search import rebuild_index
+
+    columns = ("document_id", "bigram", "in_title", "is_item", "published")
+    before = sorted(SearchBigram.objects.values_list(*columns))
+    rebuild_index()
+    assert sorted(SearchBigram.objects.values_list(*columns)) == before
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, SearchBigram._meta.db_table)
+    assert constraints["bigram_rank"]["columns"] == ["bigram", "in_title", "published", "document_id"]
 
 
 def test_a_failing_precompute_does_not_block_publishing(client, demo, monkeypatch):

@@ -9,12 +9,19 @@ from govportal.api.schema import SCHEMA
 from pages.models import ITEM_PAGE_MODELS, PublicDocument
 
 TYPE_FIELDS = {
-    "NewsPage": ["source", "author_byline"],
-    "NoticePage": ["notice_kind", "event_date"],
+    "NewsPage": ["source", "is_repost", "source_url", "author_byline"],
+    "NoticePage": [
+        "notice_kind",
+        "event_date",
+        "document_number",
+        "issuing_authority",
+        "written_on",
+        "validity",
+    ],
     "LeaderProfilePage": ["position", "photo", "resume", "responsibilities"],
-    "AppointmentPage": ["document_number"],
-    "AnnualReportPage": ["year"],
-    "BudgetPage": ["year", "budget_kind"],
+    "AppointmentPage": ["document_number", "issuing_authority", "written_on", "validity"],
+    "AnnualReportPage": ["year", "document_number", "issuing_authority", "written_on", "validity"],
+    "BudgetPage": ["year", "budget_kind", "document_number", "issuing_authority", "written_on", "validity"],
     "PolicyPage": [
         "document_number",
         "issuing_authority",
@@ -185,7 +192,7 @@ def test_bad_detail_requests(client, demo):
 
 def test_constant_query_count(client, demo, django_assert_max_num_queries):
     from govportal.api import scope
-    from govportal.api.responses import response_cache
+    from govportal.api.cache import response_cache
 
     for url in [
         "/api/v2/pages/?limit=1",
@@ -208,7 +215,7 @@ def test_listing_queries_do_not_grow_with_page_size(client, demo):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from govportal.api.responses import response_cache
+    from govportal.api.cache import response_cache
 
     for url in (
         "/api/v2/pages/?limit={}",
@@ -245,13 +252,11 @@ def test_items_only(client, demo):
 
 
 def test_listing_page_is_one_statement_and_counts_are_memoised(
-    client, demo, django_assert_num_queries, monkeypatch
+    client, demo, django_assert_num_queries, settings
 ):
     """With the response cache off: the version, the count (once per filter and content
     version) and one statement for the page of rows, at any offset and page size."""
-    from govportal.api import responses
-
-    monkeypatch.setattr(responses.response_cache, "max_entries", 0)
+    settings.GOVPORTAL_API_CACHE_ENTRIES = 0
     client.get(f"/api/v2/pages/?child_of={demo.columns['tongzhi-gonggao'].pk}")  # builds the scope
     column = demo.columns["gongzuo-dongtai"].pk
     with django_assert_num_queries(3):

@@ -99,6 +99,23 @@ class Servers:
         self.processes.append(site)
         wait_for(f"{self.site_url}/wuzhangai/", site)
 
+    def start_cms(self, **env):
+        """Another CMS process on the same database with other settings (e.g. the second
+        factor required, as in production); stopped with the rest. Returns its URL."""
+        port = free_port()
+        log = open(self.tmp / f"cms-{port}.log", "w")
+        cms = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+            cwd=ROOT,
+            env={**self.cms_env, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        self.processes.append(cms)
+        url = f"http://127.0.0.1:{port}"
+        wait_for(f"{url}/api/v2/site/", cms)
+        return url
+
     def stop(self):
         for process in reversed(self.processes):
             process.terminate()

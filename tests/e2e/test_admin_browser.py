@@ -21,7 +21,17 @@ PHONE = {"width": 390, "height": 844}
 SHOT_NAMES = {"/admin/": "dashboard", "/admin/review/": "queue"}
 
 # One account per role of DESIGN.md's table.
-ROLES = ["staff_jiuzhu", "head_jiuzhu", "deputy_a", "ideology", "director", "operator", "admin"]
+ROLES = [
+    "staff_jiuzhu",
+    "head_jiuzhu",
+    "deputy_a",
+    "ideology",
+    "director",
+    "operator",
+    "admin",
+    "secadmin",
+    "auditor",
+]
 LEADERS = {"deputy_a", "ideology", "director"}
 
 # Screens every role reaches from its menu, then the extra ones of each kind of role.
@@ -32,10 +42,15 @@ COMMON_SCREENS = [
     "/admin/account/",
 ]
 APPROVERS = {"head_jiuzhu", "admin"} | LEADERS
+# 三员分立: the security and the audit administrator write no items.
+SEPARATED = {"secadmin", "auditor"}
+SEPARATED_SCREENS = {
+    "secadmin": ["/admin/security/lockouts/", "/admin/security/2fa/", "/admin/users/", "/admin/groups/"],
+    "auditor": ["/admin/security_events/", "/admin/audit/content/"],
+}
 AUTHOR_SCREENS = ["/admin/desk/", "/admin/pages/", "/admin/images/", "/admin/documents/"]
 ADMIN_SCREENS = [
     "/admin/users/",
-    "/admin/groups/",
     "/admin/workflows/list/",
     "/admin/workflows/tasks/index/",
     "/admin/settings/pages/siteidentity/",
@@ -63,7 +78,17 @@ ALLOWED_WORDS = {"PDF", "Excel", "CSV", "Word", "WPS", "OFD", "ID", "KB", "MB", 
 # The demo site's host name is data on the sites screen.
 ALLOWED_WORDS |= {"localhost"}
 # The demo accounts' user names are data (DESIGN.md fixes them), shown in user lists and logs.
-USERNAME_PARTS = {"admin", "director", "ideology", "deputy", "head", "staff", "operator"} | {
+USERNAME_PARTS = {
+    "admin",
+    "director",
+    "ideology",
+    "deputy",
+    "head",
+    "staff",
+    "operator",
+    "secadmin",
+    "auditor",
+} | {
     "jiuzhu",
     "yanglao",
     "shiwu",
@@ -234,8 +259,9 @@ def _first_link(page, url, pattern):
 
 def _screens(page, username):
     screens = list(COMMON_SCREENS)
-    if username not in LEADERS:
+    if username not in LEADERS | SEPARATED:
         screens += AUTHOR_SCREENS
+    screens += SEPARATED_SCREENS.get(username, [])
     if username in APPROVERS:
         screens.append("/admin/review/delegations/")
     if username == "admin":
@@ -243,7 +269,7 @@ def _screens(page, username):
     review = _first_link(page, "/admin/review/", r"/admin/review/\d+/")
     if review:
         screens.append(review)
-    if username not in LEADERS:
+    if username not in LEADERS | SEPARATED:
         editor = _first_link(page, "/admin/desk/", r"/admin/pages/\d+/edit/")
         if editor:
             screens.append(editor)

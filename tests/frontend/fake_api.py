@@ -23,6 +23,9 @@ TOPICS = [
     {"value": "elderly", "label": "养老服务"},
 ]
 
+# A 1×1 PNG standing in for the CMS's challenge picture.
+CHALLENGE_IMAGE = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+
 
 def column(id, title, slug, path, kind, kind_label, **extra):
     return {
@@ -139,6 +142,29 @@ SITE = {
     "topics": TOPICS,
 }
 
+STATUTORY = [
+    {
+        "name": "规章和行政规范性文件",
+        "legal_basis": "《政府信息公开条例》第二十条第（一）项",
+        "required": True,
+        "columns": [
+            {"id": 11, "title": "政策法规", "html_path": "/zhengwu-gongkai/zhengce-fagui/zhengce-fagui/"}
+        ],
+        "item_count": 2,
+        "last_updated": "2026-11-20T09:30:00+08:00",
+        "missing": False,
+    },
+    {
+        "name": "财政预算、决算信息",
+        "legal_basis": "《政府信息公开条例》第二十条第（七）项",
+        "required": True,
+        "columns": [],
+        "item_count": 0,
+        "last_updated": None,
+        "missing": True,
+    },
+]
+
 COLUMNS = {
     5: "/yaowen/gongzuo-dongtai/",
     6: "/yaowen/shizheng-yaowen/",
@@ -203,7 +229,10 @@ def item(column_id, type_, title, day, **fields):
         },
         "department": fields.pop("department", DEPARTMENTS[0]),
         "formed_on": f"2026-11-{day:02d}",
-        "index_number": f"11440783MB2C12345X/2026-{id:05d}",
+        # Like the API: questions and reposts are not the bureau's information (no 索引号).
+        "index_number": ""
+        if fields.get("is_repost") or type_ == "pages.QuestionPage"
+        else f"11440783MB2C12345X/2026-{id:05d}",
         "topic": fields.pop("topic", TOPICS[0]),
         "disclosure_method": {"value": "proactive", "label": "主动公开"},
         "summary": fields.pop("summary", ""),
@@ -265,7 +294,16 @@ ITEMS = [
             }
         ],
     ),
-    item(6, "pages.NewsPage", "全省民政工作会议召开", 18, source="广东省民政厅", author_byline=""),
+    item(
+        6,
+        "pages.NewsPage",
+        "全省民政工作会议召开",
+        18,
+        source="广东省民政厅",
+        is_repost=True,
+        source_url="http://smzt.gd.gov.cn/zwgk/gzdt/content/post_1.html",
+        author_byline="",
+    ),
     item(
         9,
         "pages.NoticePage",
@@ -348,6 +386,7 @@ class FakeCMS:
         self.posted = []
         self.previews = {}  # token -> detail JSON of a draft (the CMS's /api/v2/preview/)
         self.redirects = {}  # old html_path -> item id (the CMS's redirects, e.g. old item addresses)
+        self.statutory = copy.deepcopy(STATUTORY)
 
     def by_path(self, path):
         found = next((i for i in self.items if i["meta"]["html_path"] == path), None)
@@ -363,6 +402,10 @@ class FakeCMS:
             items = [i for i in items if str(i["department"]["id"]) == params["department"]]
         if "topic" in params:
             items = [i for i in items if i["topic"]["value"] == params["topic"]]
+        if params.get("catalogue") == "1":
+            items = [i for i in items if i["index_number"]]
+        if "validity" in params:
+            items = [i for i in items if (i.get("validity") or {}).get("value") == params["validity"]]
         if "date_from" in params:
             items = [i for i in items if i["meta"]["first_published_at"][:10] >= params["date_from"]]
         if "date_to" in params:
@@ -418,7 +461,7 @@ def create_fake_api(cms: FakeCMS | None = None):
 
     async def challenge(request):
         return guard(request) or JSONResponse(
-            {"token": "tok-1", "question": "7 加 5 等于几？", "expires_in": 1800}
+            {"token": "tok-1", "question": "7 加 5 等于几？", "image": CHALLENGE_IMAGE, "expires_in": 1800}
         )
 
     async def questions(request):
@@ -474,12 +517,18 @@ def create_fake_api(cms: FakeCMS | None = None):
             return JSONResponse({"message": "预览链接无效或已过期。"}, status_code=403, headers=headers)
         return JSONResponse(found, headers=headers)
 
+    async def statutory(request):
+        return guard(request) or JSONResponse({"items": cms.statutory})
+
     async def document(request):
-        return guard(request) or Response(b"%PDF-1.4 fake", media_type="application/pdf")
+        # As Wagtail serves documents: its own CSP and nosniff.
+        headers = {"Content-Security-Policy": "default-src 'none'", "X-Content-Type-Options": "nosniff"}
+        return guard(request) or Response(b"%PDF-1.4 fake", media_type="application/pdf", headers=headers)
 
     app = Starlette(
         routes=[
             Route("/api/v2/site/", site),
+            Route("/api/v2/statutory/", statutory),
             Route("/api/v2/pages/", pages),
             Route("/api/v2/pages/find/", find),
             Route("/api/v2/pages/{id:int}/", detail),

@@ -3,6 +3,9 @@ what they are, listings with pagination and filters, search, the Chinese 404 pag
 
 import re
 
+from frontend.app import sign_purge
+
+from .conftest import PURGE_SECRET
 from .fake_api import NEW_POLICY, OLD_POLICY
 
 NEWS_COLUMN = "/yaowen/gongzuo-dongtai/"
@@ -108,11 +111,61 @@ def test_attachments_show_type_size_and_local_links(site, cms):
     assert document.status_code == 200 and document.content.startswith(b"%PDF")
 
 
-def test_disclosure_catalogue_lists_index_numbers(site):
+def test_disclosure_catalogue_lists_the_catalogue_metadata(site, cms):
     html = site.get("/xxgk/").text
-    for header in ("索引号", "名称", "生成日期", "主题分类"):
+    for header in ("索引号", "名称", "文号", "发布机构", "主题分类", "生成日期", "发布时间"):
         assert f'<th scope="col">{header}</th>' in html
     assert "11440783MB2C12345X/2026-" in html
+    assert NEW_POLICY["document_number"] in html and NEW_POLICY["issuing_authority"] in html
+    # The catalogue is asked for as such (no client-side filtering that breaks the pager).
+    assert any(call.startswith("/api/v2/pages/?") and "catalogue=1" in call for call in cms.calls)
+
+
+def test_catalogue_leaves_out_reposts_and_questions(site, cms):
+    html = site.get("/xxgk/").text
+    assert "全省民政工作会议召开" not in html  # a repost
+    assert not any(i["title"] in html for i in cms.items if i["meta"]["type"] == "pages.QuestionPage")
+
+
+def test_catalogue_filters_by_topic_and_validity(site, cms):
+    html = site.get("/xxgk/", params={"validity": "abolished"}).text
+    assert OLD_POLICY["title"] in html and NEW_POLICY["title"] not in html
+    assert '<option value="abolished" selected>' in html
+    html = site.get("/xxgk/", params={"validity": "bogus"}).text
+    assert NEW_POLICY["title"] in html  # an unknown value is ignored, not passed on
+
+
+def test_repost_names_its_source_on_the_page_and_in_the_meta_tag(site, cms):
+    repost = next(i for i in cms.items if i.get("is_repost"))
+    html = site.get(repost["meta"]["html_path"]).text
+    assert meta(html, "ContentSource") == "广东省民政厅"
+    assert "来源：广东省民政厅（转载）" in html
+    assert f'href="{repost["source_url"]}"' in html
+    assert "索引号" not in html
+
+
+def test_item_page_shows_the_catalogue_metadata(site, cms):
+    html = site.get(NEW_POLICY["meta"]["html_path"]).text
+    block = html.split('class="disclosure-meta"', 1)[1]
+    for label, value in (
+        ("索引号", NEW_POLICY["index_number"]),
+        ("文号", NEW_POLICY["document_number"]),
+        ("发布机构", NEW_POLICY["issuing_authority"]),
+        ("成文日期", NEW_POLICY["written_on"]),
+        ("有效性", NEW_POLICY["validity"]["label"]),
+    ):
+        assert f"<dt>{label}</dt><dd>{value}</dd>" in block
+
+
+def test_statutory_list_page_shows_columns_and_warns_on_a_missing_kind(site):
+    response = site.get("/xxgk/fdzdgknr/")
+    html = response.text
+    assert response.status_code == 200
+    assert meta(html, "ColumnName") == "法定主动公开内容"
+    assert 'href="/zhengwu-gongkai/zhengce-fagui/zhengce-fagui/">政策法规</a>' in html
+    row = html.split("财政预算、决算信息", 1)[1].split("</tr>", 1)[0]
+    assert "暂未公开" in row
+    assert 'href="/xxgk/fdzdgknr/"' in site.get("/xxgk/").text
 
 
 def test_search_highlights_and_escapes(site, cms):
@@ -140,3 +193,28 @@ def test_unknown_url_gives_chinese_404(site):
         assert response.status_code == 404
         assert "页面不存在" in response.text and "返回首页" in response.text
     assert site.get("/yaowen").status_code == 308
+
+
+def test_a_column_the_office_adds_shows_after_the_purge_without_a_restart(site, cms):
+    assert site.get("/zhengwu-gongkai/xiangcun-zhenxing/").status_code == 404
+    disclosure = next(c for c in cms.site["columns"] if c["title"] == "政务公开")
+    disclosure["children"].append(
+        {
+            "id": 90,
+            "title": "乡村振兴专题",
+            "slug": "xiangcun-zhenxing",
+            "html_path": "/zhengwu-gongkai/xiangcun-zhenxing/",
+            "node_type": "column",
+            "kind": "news",
+            "kind_label": "动态要闻",
+            "description": "民政领域助力乡村振兴工作动态。",
+            "keywords": "乡村振兴",
+            "departments": [],
+            "children": [],
+        }
+    )
+    body = b'{"paths": ["/"]}'
+    assert site.post("/_purge/", content=body, headers=sign_purge(PURGE_SECRET, body)).status_code == 204
+    response = site.get("/zhengwu-gongkai/xiangcun-zhenxing/")
+    assert response.status_code == 200
+    assert meta(response.text, "ColumnName") == "乡村振兴专题"

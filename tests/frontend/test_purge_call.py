@@ -78,7 +78,7 @@ def closed_port_url():
 def test_signed_call_is_accepted_and_a_wrong_secret_refused(receiver):
     assert frontend_purge.send_purge(["/a/"], urls=[receiver.url], secret=SECRET) == {receiver.url: 204}
     call = receiver.wait()
-    assert call["ok"] and call["body"] == {"paths": ["/a/"]}
+    assert call["ok"] and call["body"]["paths"] == ["/a/"] and len(call["body"]["nonce"]) == 16
     assert frontend_purge.send_purge(["/a/"], urls=[receiver.url], secret="wrong") == {receiver.url: 403}
 
 

@@ -31,6 +31,8 @@ EVERYONE = [
     "head_office",
     "operator",
     "admin",
+    "secadmin",
+    "auditor",
 ]
 
 

@@ -78,6 +78,7 @@ def test_finding_in_xlsx_blocks_submission_until_the_head_dismisses_it(login, de
 
     data = news_form_data(department, title="含身份证号的名册", attachments=attachments)
     data.pop("source"), data.pop("author_byline")
+    data["validity"] = "in_force"  # a disclosure item is a document (有效性)
     response = staff.post(
         f"/admin/pages/add/pages/disclosurepage/{column.pk}/", {**data, "action-submit": "1"}, follow=True
     )

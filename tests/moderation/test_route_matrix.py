@@ -24,7 +24,8 @@ pytestmark = pytest.mark.django_db
 # Routes that act on pages or the chain are attacked by every role, with every target.
 ATTACKED_BY_ALL = {"page-policy", "chain-task", "chain-views", "workflow-config"}
 # The rest (read screens, other models) by these roles, against the first target.
-SAMPLE_ROLES = {"admin", "operator", "staff_jiuzhu", "deputy_a"}
+# secadmin and auditor hold the 三员分立 screens nobody else reaches, so they try every route too.
+SAMPLE_ROLES = {"admin", "operator", "staff_jiuzhu", "deputy_a", "secadmin", "auditor"}
 EDIT_VARIANTS = ["action-publish", "action-submit", "action-restart-workflow", "action-cancel-workflow", ""]
 BULK_ACTIONS = ["publish", "unpublish", "delete", "move", "copy"]
 WORKFLOW_ACTIONS = ["approve", "reject", "publish"]

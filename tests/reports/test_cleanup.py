@@ -12,7 +12,7 @@ from wagtail.models import Page, PageLogEntry
 
 from moderation.desk import SubmissionRecord
 from moderation.withdrawal import Withdrawal
-from pages.models import DisclosurePage, PolicyPage, SurveyPage
+from pages.models import DisclosurePage, NoticePage, PolicyPage, SurveyPage
 from reports.cleanup import queue
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def expired_policy(demo):
 
 
 def test_queue_lists_expired_policies_closed_surveys_with_their_actions(expired_policy, demo):
-    policies = entries("过期和废止的政策文件")
+    policies = entries("过期和废止的文件")
     listed = {e.page.pk: e for e in policies}
     assert listed[expired_policy.pk].actions == ("expire", "abolish")
     assert "已过期仍标为现行有效" in listed[expired_policy.pk].problem
@@ -109,6 +109,26 @@ def test_expire_action(expired_policy, login):
     expired_policy.refresh_from_db()
     assert expired_policy.validity == PolicyPage.Validity.EXPIRED
     assert PageLogEntry.objects.filter(page=expired_policy, action="govportal.cleanup_expire").exists()
+
+
+def test_any_document_with_validity_is_cleaned_up_not_only_policies(demo, login):
+    """A notice is a document too: its 有效期至 passing puts it on the list, and the Office marks
+    it 已废止 (no 替代文件: only policies carry one)."""
+    notice = NoticePage.objects.live().first()
+    NoticePage.objects.filter(pk=notice.pk).update(
+        valid_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    listed = {e.page.pk: e for e in entries("过期和废止的文件")}
+    assert listed[notice.pk].actions == ("expire", "abolish") and not listed[notice.pk].replaceable
+    office = login("head_office", client=Client())
+    assert f'id="rb-{notice.pk}"' not in office.get("/admin/reports/cleanup/").content.decode()
+    office.post(f"/admin/reports/cleanup/{notice.pk}/abolish/")
+    notice.refresh_from_db()
+    assert notice.validity == NoticePage.Validity.ABOLISHED and notice.abolished_on == timezone.localdate()
+    assert notice.live_revision.as_object().validity == "abolished"
+    assert listed[notice.pk].page.pk in {
+        e.page.pk for e in entries("过期和废止的文件") if e.actions == ("withdraw",)
+    }
 
 
 def test_departments_cannot_clean_up(expired_policy, login):

@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 from wagtail.models import Page
 
-from pages.models import ColumnKind, ColumnPage, NewsPage, NoticePage
+from pages.models import ColumnKind, ColumnPage, DisclosurePage, NewsPage, NoticePage
 from reports.freshness import Level, attention_list, column_freshness, home_freshness
 from tests.reports.conftest import at
 
@@ -73,6 +73,21 @@ def test_news_column_boundaries_across_the_spring_festival(watched, day, expecte
 )
 def test_notice_column_boundaries(watched, day, expected):
     assert level_on(watched["notices"], day) == expected
+
+
+def test_the_guide_is_a_document_column_and_a_hidden_column_is_not_checked(demo):
+    """政府信息公开指南 without a period of its own goes stale after six months like notices; a
+    column the Office hid is off the site and off the list."""
+    guide = ColumnPage(title="监测指南", slug="watch-guide", kind=ColumnKind.GUIDE)
+    demo.home.add_child(instance=guide)
+    item_day = D(2026, 1, 5)
+    guide_item = DisclosurePage(title="指南", department=demo.departments["办公室"], formed_on=item_day)
+    guide.add_child(instance=guide_item)
+    Page.objects.filter(pk=guide_item.pk).update(live=True, first_published_at=at(item_day))
+    assert guide.freshness_days is None
+    assert level_on(guide, D(2026, 7, 8)) == (Level.STALE, -1)
+    ColumnPage.objects.filter(pk=guide.pk).update(hidden=True)
+    assert column_freshness(D(2026, 7, 8), ColumnPage.objects.filter(pk=guide.pk)) == []
 
 
 def test_an_empty_column_warns_at_once(watched):

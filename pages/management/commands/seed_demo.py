@@ -8,7 +8,10 @@ from govportal.frontend_purge import is_listening, purge_urls
 from moderation.chain_setup import ensure_chain_workflow
 from moderation.demo_chain import quietly
 from moderation.seed import seed_organisation
+from pages.disclosure_lists import ensure_disclosure_lists
+from pages.models import DisclosureTopic, StatutoryDisclosureKind
 from pages.seed.builder import seed_home, seed_identity, seed_items, seed_pending, seed_tree
+from pages.seed.catalogue import map_statutory_kinds
 from pages.seed.generator import generate_items
 
 from .shorten_item_addresses import shorten_all_old_addresses
@@ -27,6 +30,9 @@ class Command(BaseCommand):
             users, departments = seed_organisation(self.stdout)
             home = seed_home()
             columns = seed_tree(home, departments)
+            # Normally loaded by a migration; a flushed test database has lost them.
+            ensure_disclosure_lists(DisclosureTopic, StatutoryDisclosureKind)
+            map_statutory_kinds(columns)
             ensure_chain_workflow(home)
             seed_items(columns, departments, self.stdout)
             seed_pending(columns, departments, self.stdout)
