@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from govportal.accounts.models import SecurityEvent
+from tests.pages.test_permissions import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -165,8 +166,6 @@ def test_thirty_idle_minutes_end_the_session(demo):
 
 
 def test_administrator_reset_is_recorded(login, demo):
-    from tests.pages.test_permissions import form_data
-
     admin = login("admin")
     user = _user()
     url = f"/admin/users/edit/{user.pk}/"

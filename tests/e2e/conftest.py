@@ -3,9 +3,11 @@ seed_demo, the CMS under `runserver`, the public site under uvicorn (`python -m 
 and Debian's Chromium driven by Playwright. Session-scoped: set up once per test process."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -138,13 +140,17 @@ class Servers:
 
 
 @pytest.fixture(scope="session")
-def servers(tmp_path_factory):
-    servers = Servers(tmp_path_factory.mktemp("e2e"))
+def servers():
+    # Not under pytest's basetemp: another pytest run by the same user prunes all but its
+    # three newest basetemps, and took this session's database and media away mid-run.
+    tmp = Path(tempfile.mkdtemp(prefix="govportal-e2e-"))
+    servers = Servers(tmp)
     try:
         servers.start()
         yield servers
     finally:
         servers.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -162,7 +162,7 @@ class Recorder:
             self.outside.add(request.url)
 
     def _response(self, response):
-        # 304 Not Modified is the browser's cache answering, not a redirect.
+        # 304 is the browser revalidating its cached copy (the emblem), not a redirect.
         redirected = 300 <= response.status < 400 and response.status != 304
         if response.request.resource_type != "document" and redirected:
             self.redirected_assets.append(response.url)
