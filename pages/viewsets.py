@@ -3,6 +3,7 @@ and the statutory list with the columns each kind is published in."""
 
 from django import forms
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -11,12 +12,18 @@ from .models import DisclosureTopic, StatutoryDisclosureKind
 DISCLOSURE_MENU_HOOK = "register_disclosure_menu_item"
 
 
+def yes_no_column(name, label):
+    """A yes/no field as 是/否 (Wagtail's default shows True/False)."""
+    return Column(name, label=label, accessor=lambda obj: "是" if getattr(obj, name) else "否")
+
+
 class DisclosureTopicViewSet(ModelViewSet):
     model = DisclosureTopic
     icon = "tag"
     menu_label = "主题分类"
     name = "disclosure_topics"
-    list_display = ["name", "code", "national_category", "sort_order", "active"]
+    # The code is internal (items and the API carry it); the Office reads names.
+    list_display = ["name", "national_category", "sort_order", yes_no_column("active", "启用")]
     list_filter = ["national_category", "active"]
     search_fields = ["name", "code"]
     edit_handler = ObjectList(
@@ -33,7 +40,7 @@ class StatutoryDisclosureKindViewSet(ModelViewSet):
     icon = "list-ol"
     menu_label = "法定公开事项"
     name = "statutory_kinds"
-    list_display = ["name", "legal_basis", "required", "sort_order"]
+    list_display = ["name", "legal_basis", yes_no_column("required", "必须公开"), "sort_order"]
     search_fields = ["name"]
     edit_handler = ObjectList(
         [

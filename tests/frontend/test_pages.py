@@ -218,3 +218,43 @@ def test_a_column_the_office_adds_shows_after_the_purge_without_a_restart(site, 
     response = site.get("/zhengwu-gongkai/xiangcun-zhenxing/")
     assert response.status_code == 200
     assert meta(response.text, "ColumnName") == "乡村振兴专题"
+
+
+def test_the_guide_shows_its_update_date(site, cms):
+    disclosure = next(c for c in cms.site["columns"] if c["title"] == "政务公开")
+    guide_column = {
+        "id": 91,
+        "title": "政府信息公开指南",
+        "slug": "gongkai-zhinan",
+        "html_path": "/zhengwu-gongkai/gongkai-zhinan/",
+        "node_type": "column",
+        "kind": "guide",
+        "kind_label": "公开指南与制度",
+        "description": "本局政府信息公开指南。",
+        "keywords": "公开指南",
+        "departments": [],
+        "children": [],
+    }
+    disclosure["children"].append(guide_column)
+    guide = dict(cms.items[0], id=991, title="开平市民政局政府信息公开指南")
+    guide["meta"] = dict(
+        guide["meta"],
+        html_path="/zhengwu-gongkai/gongkai-zhinan/zhinan/",
+        parent_id=91,
+        first_published_at="2026-03-02T09:00:00+08:00",
+        last_published_at="2026-10-14T16:30:00+08:00",
+    )
+    guide["column"] = {
+        "id": 91,
+        "title": "政府信息公开指南",
+        "kind": "guide",
+        "html_path": guide_column["html_path"],
+    }
+    cms.items.append(guide)
+    html = site.get("/zhengwu-gongkai/gongkai-zhinan/zhinan/").text
+    assert (
+        "发布时间：" in html
+        and '更新日期：<time datetime="2026-10-14T16:30:00+08:00">2026-10-14</time>' in html
+    )
+    # Other items say when they were published, not updated.
+    assert "更新日期" not in site.get(cms.items[0]["meta"]["html_path"]).text
