@@ -138,10 +138,16 @@ def _object_permission_changed(sender, instance, created=None, **kwargs):
     record(
         Kind.PERMISSION_CHANGE,
         actor=_acting_user.get(),
-        detail=f"组“{instance.group.name}”{verb}{instance._meta.verbose_name}：{instance.permission.codename} @ {instance}"[
-            :500
-        ],
+        detail=f"组“{instance.group.name}”{verb}{instance._meta.verbose_name}：{instance.permission.codename}"
+        f"（{_permission_target(instance)}）"[:500],
     )
+
+
+def _permission_target(permission):
+    # Wagtail's own str() of these rows is English ("Group 'x' has permission ... on page ...").
+    if isinstance(permission, GroupPagePermission):
+        return f"页面“{permission.page.title}”"
+    return f"文件夹“{permission.collection.name}”"
 
 
 for _model in (GroupPagePermission, GroupCollectionPermission):
