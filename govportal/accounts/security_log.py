@@ -138,16 +138,41 @@ def _object_permission_changed(sender, instance, created=None, **kwargs):
     record(
         Kind.PERMISSION_CHANGE,
         actor=_acting_user.get(),
-        detail=f"组“{instance.group.name}”{verb}{instance._meta.verbose_name}：{instance.permission.codename}"
+        detail=f"组“{instance.group.name}”{verb}{instance._meta.verbose_name}：{_permission_label(instance.permission)}"
         f"（{_permission_target(instance)}）"[:500],
     )
+
+
+_PERMISSION_VERBS = {
+    "add": "添加",
+    "change": "修改",
+    "delete": "删除",
+    "view": "查看",
+    "publish": "发布",
+    "lock": "锁定",
+    "unlock": "解锁",
+    "choose": "选用",
+    "bulk_delete": "批量删除",
+}
+
+
+def _permission_label(permission):
+    # Permission names are English ("Can add page"); the audit trail reads in Chinese.
+    model = permission.content_type.model_class()
+    subject = str(model._meta.verbose_name) if model is not None else ""
+    for codename, word in sorted(_PERMISSION_VERBS.items(), key=lambda item: -len(item[0])):
+        if permission.codename.startswith(codename + "_"):
+            return f"{word}{subject}"
+    return permission.codename
 
 
 def _permission_target(permission):
     # Wagtail's own str() of these rows is English ("Group 'x' has permission ... on page ...").
     if isinstance(permission, GroupPagePermission):
-        return f"页面“{permission.page.title}”"
-    return f"文件夹“{permission.collection.name}”"
+        page = permission.page
+        return "页面树根" if page.is_root() else f"页面“{page.title}”"
+    collection = permission.collection
+    return "全部文件夹" if collection.is_root() else f"文件夹“{collection.name}”"
 
 
 for _model in (GroupPagePermission, GroupCollectionPermission):
