@@ -48,7 +48,8 @@ def _current_locks():
     def over(field):
         rows = recent.exclude(**{f"{field}__isnull": True}).values(field)
         rows = rows.annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
-        return [r for r in rows.order_by("-last") if r["failures"] >= limit]
+        # "value": the locked account or address, whichever `field` names (one table template).
+        return [{**r, "value": r[field]} for r in rows.order_by("-last") if r["failures"] >= limit]
 
     return {"usernames": over("username"), "addresses": over("ip_address")}
 

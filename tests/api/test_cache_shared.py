@@ -16,28 +16,10 @@ from django.db import connection
 
 from moderation.models import Department
 from pages.models import NewsPage, PublicDocument
+from tests.servers import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS = shutil.which("redis-server")
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url, process, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args} exited with {process.returncode}")
-        try:
-            httpx.get(url, timeout=2)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} did not come up")
 
 
 @pytest.fixture(scope="module")
