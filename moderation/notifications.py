@@ -21,7 +21,7 @@ from wagtail.signals import (
 
 from pages.publishing import register_revision_hook
 
-from .chain import ChainTaskState, principals_delegating_to  # noqa: F401
+from .chain import ChainTaskState, Delegation, principals_delegating_to  # noqa: F401
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +47,6 @@ class AdminNotification(models.Model):
 
 
 def _delegates_of(users):
-    from .chain import Delegation
-
     today = timezone.localdate()
     return {
         d.delegate

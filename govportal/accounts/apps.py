@@ -15,9 +15,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="govportal_cache_tables")
-        # The CMS tells the public front end to drop its cache on every publication change.
-        import govportal.frontend_purge  # noqa: F401
-
         # Every login, failure, lockout and logout goes to the security audit trail.
         from . import (
             passwords,  # noqa: F401  (expiry warning at login)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "govportal.backups",
     "moderation",
     "pages",
+    "govportal.api",
     "reports",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
