@@ -10,6 +10,7 @@ from wagtail.admin.ui.components import Component
 
 from govportal.accounts.roles import is_administrator
 from pages.items import is_item
+from pages.viewsets import SiteManagerMenuItem
 
 from . import (
     calendar_hooks,  # noqa: F401
@@ -125,6 +126,12 @@ def leadership_menu_item():
         icon_name="user",
         order=20,
     )
+
+
+@hooks.register(ORGANISATION_MENU_HOOK)
+def column_mapping_menu_item():
+    # The Office's screen of which departments feed which column (a view of pages).
+    return SiteManagerMenuItem("栏目分工", reverse("pages_column_mapping"), icon_name="list-ul", order=30)
 
 
 @hooks.register(ORGANISATION_MENU_HOOK)

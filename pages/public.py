@@ -1,6 +1,8 @@
-"""What the content model announces to the public part (govportal.api), which listens: pages
-never imports it. Wagtail's own signals (page_published, post_save, post_page_move …) cover
-every ordinary change; these cover the rest."""
+"""What the content model tells the public part (govportal.api), which listens and reads: pages
+never imports it. Each page type declares what the public sees of it (`public_fields`, made of
+PublicField); Wagtail's own signals (page_published, post_save, post_page_move …) announce
+every ordinary change, live_page_changed the rest; the preview hook lets the public part render
+an item's admin preview."""
 
 import copy
 

@@ -7,12 +7,10 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.api.views import PagesAdminAPIViewSet
 from wagtail.admin.auth import permission_denied
-from wagtail.admin.menu import MenuItem
 from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 
 from govportal.accounts.roles import department_ids, is_site_manager
-from moderation.viewsets import ORGANISATION_MENU_HOOK
 
 from . import views
 from .columns import set_column_departments
@@ -20,7 +18,7 @@ from .forms import ColumnPageForm, blocked_submission_reasons
 from .items import is_item
 from .models import ITEM_PAGE_MODELS, ColumnPage, DisclosureTopic
 from .permissions import GovPagePermissionPolicy, RetiredNotDeletedPolicy, may_touch, other_departments_items
-from .viewsets import DISCLOSURE_MENU_HOOK, DisclosureGroup
+from .viewsets import DISCLOSURE_MENU_HOOK, DisclosureGroup, SiteManagerMenuItem
 
 # Registered before any admin view asks for the page policy (Wagtail's documented place).
 register_permission_policy(Page, GovPagePermissionPolicy(Page))
@@ -62,16 +60,6 @@ def register_column_mapping_url():
 @hooks.register("register_admin_viewset")
 def register_disclosure_lists():
     return DisclosureGroup()
-
-
-class SiteManagerMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_site_manager(request.user)
-
-
-@hooks.register(ORGANISATION_MENU_HOOK)
-def column_mapping_menu_item():
-    return SiteManagerMenuItem("栏目分工", reverse("pages_column_mapping"), icon_name="list-ul", order=30)
 
 
 @hooks.register(DISCLOSURE_MENU_HOOK)

@@ -141,6 +141,40 @@ def test_content_model_and_chain_do_not_import_the_public_part():
     assert not wrong, "pages/moderation import the public part:\n" + "\n".join(wrong)
 
 
+# The house top-down: each part may import only the parts below it. `govportal` is the project
+# package (settings, accounts, backups); its URL configuration wires the public part in.
+LAYERS = {
+    "frontend": set(),  # a separate process: only the API over HTTP
+    "govportal": set(),
+    "pages": {"govportal"},
+    "moderation": {"pages", "govportal"},
+    "reports": {"moderation", "pages", "govportal"},
+    PUBLIC: {"pages", "moderation", "govportal"},
+}
+ROOTS = ("govportal.urls", "govportal.settings", "govportal.wsgi")
+# The demo seed builds the whole site, the chain and its demo approvals included.
+DEMO_SEED = {"pages.seed": {"moderation"}, "pages.management.commands.seed_demo": {"moderation"}}
+
+
+def part_of(module):
+    return PUBLIC if in_package(module, PUBLIC) else module.split(".")[0]
+
+
+def test_each_part_imports_only_the_parts_below_it():
+    wrong = []
+    for source, edges in import_graph().items():
+        if any(in_package(source, root) for root in ROOTS):
+            continue
+        allowed = set(LAYERS[part_of(source)])
+        for seed, extra in DEMO_SEED.items():
+            if in_package(source, seed):
+                allowed |= extra
+        for target, line in edges:
+            if part_of(target) != part_of(source) and part_of(target) not in allowed:
+                wrong.append(f"{source} -> {target} (line {line})")
+    assert not wrong, "imports against the layers:\n" + "\n".join(wrong)
+
+
 def test_the_checks_see_circles_and_wrong_way_imports(tmp_path):
     """The graph finds a circle through an import hidden in a function, and a relative one."""
     (tmp_path / "pages").mkdir()
