@@ -71,6 +71,7 @@ ADMINISTRATOR_MAY = {
     "admin/withdraw/<int:page_id>/": {"withdrawn"},
 }
 
+
 def _problems(targets, before, world):
     """(kind, message) for every promise broken since `before`."""
     problems = []
