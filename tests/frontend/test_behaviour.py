@@ -3,7 +3,6 @@ API calls, reading preferences, the question form, static assets and the static 
 
 import asyncio
 import gzip
-import time
 
 import httpx
 import pytest
