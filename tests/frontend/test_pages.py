@@ -1,7 +1,6 @@
 """What each page shows: government meta tags, footer identifiers, item types laid out for
 what they are, listings with pagination and filters, search, the Chinese 404 page."""
 
-
 import re
 
 from frontend.app import sign_purge
