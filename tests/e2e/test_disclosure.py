@@ -20,7 +20,7 @@ def a_repost(servers):
 def test_catalogue_columns_and_topic_filter(page, servers):
     page.goto("/xxgk/")
     headers = page.locator("table.catalogue thead th").all_inner_texts()
-    assert headers == ["索引号", "名称", "文号", "发布机构", "主题分类", "生成日期", "发布时间"]
+    assert headers == ["索引号", "名称", "文号", "发布机构", "主题分类", "生成日期", "发布时间", "有效性"]
     topic = page.locator("#f-topic option").filter(has_text="社会救助").get_attribute("value")
     page.select_option("#f-topic", topic)
     page.get_by_role("button", name="筛选").click()

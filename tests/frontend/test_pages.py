@@ -113,9 +113,10 @@ def test_attachments_show_type_size_and_local_links(site, cms):
 
 def test_disclosure_catalogue_lists_the_catalogue_metadata(site, cms):
     html = site.get("/xxgk/").text
-    for header in ("索引号", "名称", "文号", "发布机构", "主题分类", "生成日期", "发布时间"):
+    for header in ("索引号", "名称", "文号", "发布机构", "主题分类", "生成日期", "发布时间", "有效性"):
         assert f'<th scope="col">{header}</th>' in html
-    assert "11440783MB2C12345X/2026-" in html
+    assert 'data-label="有效性">现行有效</td>' in html
+    assert "11440783MB2C12345X/<wbr>2026-" in html  # may wrap after the "/"
     assert NEW_POLICY["document_number"] in html and NEW_POLICY["issuing_authority"] in html
     # The catalogue is asked for as such (no client-side filtering that breaks the pager).
     assert any(call.startswith("/api/v2/pages/?") and "catalogue=1" in call for call in cms.calls)
@@ -131,6 +132,7 @@ def test_catalogue_filters_by_topic_and_validity(site, cms):
     html = site.get("/xxgk/", params={"validity": "abolished"}).text
     assert OLD_POLICY["title"] in html and NEW_POLICY["title"] not in html
     assert '<option value="abolished" selected>' in html
+    assert 'data-label="有效性"><span class="tag tag-warn">已废止</span>' in html
     html = site.get("/xxgk/", params={"validity": "bogus"}).text
     assert NEW_POLICY["title"] in html  # an unknown value is ignored, not passed on
 
@@ -256,5 +258,9 @@ def test_the_guide_shows_its_update_date(site, cms):
         "发布时间：" in html
         and '更新日期：<time datetime="2026-10-14T16:30:00+08:00">2026-10-14</time>' in html
     )
+    # The column's listing names each entry's update date too.
+    listing = site.get("/zhengwu-gongkai/gongkai-zhinan/").text
+    assert '<th scope="col">更新日期</th>' in listing
+    assert 'data-label="更新日期"><time datetime="2026-10-14T16:30:00+08:00">2026-10-14</time>' in listing
     # Other items say when they were published, not updated.
     assert "更新日期" not in site.get(cms.items[0]["meta"]["html_path"]).text
