@@ -391,7 +391,7 @@ class ReasonForm(forms.Form):
 def _record_action_view(request, page_id, *, action, verb, template_title, explain):
     """The administrator's withdraw or purge of an item, with a reason (GET shows the form)."""
     page = get_object_or_404(Page, pk=page_id).specific
-    if not hasattr(page, "department_id"):
+    if not is_item(page):
         return deny(request, "只能撤回或清除信息稿件。")
     if not is_administrator(request.user):
         return deny(request, f"只有管理员可以{verb}已发布的信息。")

@@ -84,9 +84,8 @@ class GovPagePermissionPolicy(PagePermissionPolicy):
             return False
         if not self._restricted(user):
             return True
-        page = instance.specific_deferred if not hasattr(instance, "department_id") else instance
         # Structure pages have no department: their permissions are the groups' as usual.
-        return not hasattr(page, "department_id") or may_touch(user, page)
+        return not is_item(instance) or may_touch(user, instance.specific_deferred)
 
 
 class GovPagePermissionTester(PagePermissionTester):
