@@ -10,25 +10,15 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
-from pages.models import (
-    ITEM_PAGE_MODELS,
-    CategoryPage,
-    ColumnPage,
-    HomePage,
-    PolicyPage,
-    PublicDocument,
-    SectionPage,
-)
+from pages.models import PolicyPage, PublicDocument
 from pages.models.services import SERVICE_GUIDE_ELEMENTS
 
 from . import fields
 from .richtext import placeholder_ids, render_many, resolve_links
 from .scope import media_base, public_url
 
-TYPE_LABELS = {
-    f"pages.{m.__name__}": str(m._meta.verbose_name)
-    for m in [*ITEM_PAGE_MODELS, HomePage, CategoryPage, SectionPage, ColumnPage]
-}
+# Every public page type ("pages.NewsPage") and its name.
+TYPE_LABELS = {label: str(model._meta.verbose_name) for label, model in fields.public_models().items()}
 IMAGE_RENDITION = "width-800"
 
 
