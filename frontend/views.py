@@ -229,6 +229,7 @@ async def column_page(portal, request, tree, node, page):
         filter_errors=filter_errors,
         departments=departments,
         catalogue=node.kind in CATALOGUE_KINDS,
+        validities=VALIDITIES,
         pager=pagination(node.path, page, total, size, query),
         breadcrumbs=tree.breadcrumbs(node),
         meta=column_meta(node),

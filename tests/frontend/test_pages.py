@@ -137,6 +137,15 @@ def test_catalogue_filters_by_topic_and_validity(site, cms):
     assert NEW_POLICY["title"] in html  # an unknown value is ignored, not passed on
 
 
+def test_a_document_column_offers_and_applies_the_catalogue_filters(site, cms):
+    column = OLD_POLICY["meta"]["html_path"].rstrip("/").rsplit("/", 1)[0] + "/"
+    html = site.get(column, params={"validity": "abolished"}).text
+    assert '<option value="abolished" selected>' in html and 'id="f-topic"' in html
+    assert OLD_POLICY["title"] in html and NEW_POLICY["title"] not in html
+    # A column of news is no catalogue: no 有效性 to filter by.
+    assert 'name="validity"' not in site.get(NEWS_COLUMN).text
+
+
 def test_repost_names_its_source_on_the_page_and_in_the_meta_tag(site, cms):
     repost = next(i for i in cms.items if i.get("is_repost"))
     html = site.get(repost["meta"]["html_path"]).text
