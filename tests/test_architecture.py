@@ -34,12 +34,24 @@ def _known(name, modules):
     return name or None
 
 
-def imports_of(module, path, is_package, modules):
+def _nodes_with_function(tree):
+    """(node, name of the innermost function it stands in, or None) for every node."""
+    stack = [(tree, None)]
+    while stack:
+        node, function = stack.pop()
+        yield node, function
+        inner = node.name if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else function
+        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+
+
+def imports_of(module, path, is_package, modules, in_functions=None):
     """[(imported project module, line)] of every import statement in the file, wherever it
-    stands (module level, functions, classes, conditionals)."""
+    stands (module level, functions, classes, conditionals). `in_functions`, a list, also
+    receives (line, function) of each project import made inside a function."""
     package = module if is_package else module.rpartition(".")[0]
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    for node, function in _nodes_with_function(tree):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -58,7 +70,9 @@ def imports_of(module, path, is_package, modules):
             target = _known(name, modules)
             if target and target != module and (target, node.lineno) not in found:
                 found.append((target, node.lineno))
-    return found
+                if function is not None and in_functions is not None:
+                    in_functions.append((node.lineno, function))
+    return sorted(found, key=lambda edge: edge[1])
 
 
 def import_graph(root=ROOT):
@@ -173,6 +187,25 @@ def test_each_part_imports_only_the_parts_below_it():
             if part_of(target) != part_of(source) and part_of(target) not in allowed:
                 wrong.append(f"{source} -> {target} (line {line})")
     assert not wrong, "imports against the layers:\n" + "\n".join(wrong)
+
+
+# Where an import inside a function is the rule, not a dodge: an app's ready() runs once the
+# models are loaded (Django's documented place to connect signals), and the front end's command
+# line loads only what the chosen command needs.
+FUNCTION_IMPORTS_ALLOWED = {("apps", "ready"), ("__main__", "main")}
+
+
+def test_no_project_import_hidden_in_a_function():
+    hidden = []
+    for module, (path, is_package) in project_modules().items():
+        in_functions = []
+        imports_of(module, path, is_package, project_modules(), in_functions)
+        hidden += [
+            f"{module}:{line} in {function}()"
+            for line, function in in_functions
+            if (module.rpartition(".")[2], function) not in FUNCTION_IMPORTS_ALLOWED
+        ]
+    assert not hidden, "project imports inside functions:\n" + "\n".join(hidden)
 
 
 def test_the_checks_see_circles_and_wrong_way_imports(tmp_path):
