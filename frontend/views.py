@@ -330,7 +330,7 @@ async def preview(portal, request):
 
 async def catalogue(portal, request, page):
     """信息公开目录: the bureau's government information (no questions, links or reposts) with
-    索引号, 名称, 文号, 发布机构, 主题分类 and 生成日期, filtered as the visitor asks."""
+    索引号, 名称, 文号, 发布机构, 主题分类, 生成日期 and 有效性, filtered as the visitor asks."""
     tree = await load_site(portal)
     params = dict(request.query_params)
     filters, filter_errors = read_filters(params, tree)
@@ -359,7 +359,7 @@ async def catalogue(portal, request, page):
         breadcrumbs=[{"title": "首页", "path": "/"}, {"title": "政府信息公开目录", "path": "/xxgk/"}],
         meta={
             "ColumnName": "政府信息公开目录",
-            "ColumnDescription": "主动公开的政府信息目录：索引号、名称、文号、发布机构、主题分类、生成日期。",
+            "ColumnDescription": "主动公开的政府信息目录：索引号、名称、文号、发布机构、主题分类、生成日期、有效性。",
             "ColumnKeywords": "信息公开,公开目录,索引号",
             "ColumnType": "信息公开目录",
         },
