@@ -42,9 +42,9 @@ def main():
     from tqdm import tqdm
     from wagtail.models import Page
 
+    from govportal.api.catalogue import rebuild_index
     from moderation.models import Department
     from pages.models import ColumnPage, NoticePage, PolicyPage
-    from pages.search import rebuild_index
     from pages.seed.generator import KIND_TO_CLASS, PHRASES, TOWNS, _text
 
     rng = random.Random(args.seed)

@@ -12,7 +12,7 @@ the admin; e-mail off):
   publish step 5  advance(page, 1): the Office operator approves the last step, which publishes
                   the revision -> post_save + page_published -> catalogue row, bigrams,
                   precomputed detail JSON, version bump
-  index_page      pages.search.index_page(page_id) alone (the index update of one publish)
+  index_page      govportal.api.catalogue.index_page(page_id) alone (the index update of one publish)
   create draft    column.add_child() of a new (not live) item: a page save, no index work
 Prints median, p95 and max per step. Changes the database (publishes revisions of existing items)."""
 
@@ -37,9 +37,9 @@ def main():
     django.setup()
     from django.db import connection, transaction
 
+    from govportal.api.catalogue import index_page
     from moderation.demo_chain import advance, author_for, quietly, submit
     from pages.models import NewsPage, PublicDocument
-    from pages.search import index_page
 
     timings = {}
 

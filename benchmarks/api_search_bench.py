@@ -8,7 +8,7 @@
   p50/p95/max  `--runs` requests at rotating offsets (`&limit=20&offset=<o>`)
   after publish p50/max  the first request of the query after each of `--publishes` publishes
                (an edit of a live news item through the whole chain, which bumps the content
-               version: the memo of the previous version is patched, govportal/api/ranking.py)
+               version: the memo of the previous version is patched, govportal/api/search.py)
 Last line: p95 over every request but the cold ones. Changes the database (publishes edits)."""
 
 import argparse

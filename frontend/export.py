@@ -19,6 +19,7 @@ from .api import NotFound
 from .app import create_app
 from .config import Settings
 from .content import listing_url
+from .views import column_order, load_site
 
 log = logging.getLogger("frontend.export")
 
@@ -122,8 +123,6 @@ class Exporter:
 
     async def plan(self):
         """Every page path of the site, with listing pages computed from the API's counts."""
-        from .views import column_order, load_site
-
         tree = await load_site(self.portal)
         size = self.settings.page_size
         paths = ["/", "/wuzhangai/"]

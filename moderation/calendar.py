@@ -31,13 +31,48 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import chinese_calendar
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, Q
-
-from .models import SpecialDay, WorkdayCalendarYear
 
 BUILTIN_SOURCE = "chinese_calendar {version}"
 CACHE_SECONDS = 60
+
+
+class WorkdayCalendarYear(models.Model):
+    """A year whose official holiday schedule (国务院办公厅通知) has been loaded."""
+
+    year = models.PositiveIntegerField("年份", unique=True)
+    source = models.CharField("来源", max_length=200, blank=True)
+    loaded_at = models.DateTimeField("载入时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "已载入的年度工作日安排"
+        verbose_name_plural = "已载入的年度工作日安排"
+        ordering = ["year"]
+
+    def __str__(self):
+        return f"{self.year}年"
+
+
+class SpecialDay(models.Model):
+    """A statutory holiday on a weekday, or a make-up working day (调休上班) on a weekend."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "法定节假日（休息）"
+        WORKDAY = "workday", "调休上班"
+
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    name = models.CharField("名称", max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = "节假日与调休"
+        verbose_name_plural = "节假日与调休"
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {self.get_kind_display()} {self.name}".strip()
+
 
 # chinese_calendar names its holidays in English; the admin shows them in Chinese.
 HOLIDAY_NAMES = {

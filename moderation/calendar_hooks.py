@@ -21,8 +21,7 @@ from wagtail.permissions import register_permission_policy
 
 from govportal.accounts.roles import is_administrator
 
-from .calendar import years_to_load
-from .models import SpecialDay, WorkdayCalendarYear
+from .calendar import SpecialDay, WorkdayCalendarYear, years_to_load
 from .viewsets import ORGANISATION_MENU_HOOK
 
 WEEKDAYS = "一二三四五六日"

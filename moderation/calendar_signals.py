@@ -5,8 +5,7 @@ from django.db import connections, transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
-from .calendar import clear_cache, load_builtin_calendar
-from .models import SpecialDay, WorkdayCalendarYear
+from .calendar import SpecialDay, WorkdayCalendarYear, clear_cache, load_builtin_calendar
 
 
 @receiver(post_migrate)

@@ -17,6 +17,8 @@ from govportal.accounts.roles import OPERATORS_GROUP
 
 from .changes import changes_between, words_changed
 from .confidentiality import open_findings
+from .forms import ApprovalForm, SendBackForm
+from .organisation import BureauLeadership
 
 
 class ChainError(PermissionDenied):
@@ -76,8 +78,6 @@ class ChainRouting(models.Model):
 
     @classmethod
     def resolve(cls, workflow_state):
-        from .models import BureauLeadership
-
         page = workflow_state.content_object.specific
         department = getattr(page, "department", None)
         if department is None:
@@ -369,8 +369,6 @@ class ChainTask(Task):
         ]
 
     def get_form_for_action(self, action):
-        from .forms import ApprovalForm, SendBackForm
-
         if action == "reject":
             return SendBackForm
         return ApprovalForm.for_step(self)

@@ -20,10 +20,12 @@ from wagtail.signals import (
     workflow_submitted,
 )
 
+from pages.items import is_item
 from pages.publishing import register_revision_hook
 
 from .calendar import working_days_between
 from .chain import ChainRouting, ChainTaskState
+from .deadlines import timeliness
 
 
 class SubmissionRecord(models.Model):
@@ -215,10 +217,8 @@ def record_return(sender, instance, user=None, **kwargs):
 @receiver(page_published)
 def record_publication(sender, instance, revision=None, **kwargs):
     # Wagtail also sends page_published when it only schedules a revision: not published yet.
-    if getattr(instance, "department_id", None) is None or not instance.live:
+    if not is_item(instance) or not instance.live:
         return
-    from .deadlines import timeliness
-
     record = _record_for(instance)
     first = record.published_at or instance.first_published_at or timezone.now()
     result = timeliness(instance, first)
@@ -234,7 +234,7 @@ def record_publication(sender, instance, revision=None, **kwargs):
 
 @receiver(page_unpublished)
 def record_unpublication(sender, instance, **kwargs):
-    if getattr(instance, "department_id", None) is not None:
+    if is_item(instance):
         set_state(instance, SubmissionRecord.State.UNPUBLISHED)
 
 
@@ -248,8 +248,6 @@ def refresh_record(page):
     record.submitted_at = first_state.created_at if first_state else None
     record.published_at = page.first_published_at
     if page.live:
-        from .deadlines import timeliness
-
         result = timeliness(page, page.first_published_at)
         record.state, record.due_on, record.on_time = (
             SubmissionRecord.State.PUBLISHED,

@@ -1,167 +1,10 @@
-"""The organisation of the bureau: departments, their heads, staff and supervising leaders."""
+"""Every model of the moderation app, defined in the module of its part and gathered here so
+that Django finds them: the organisation (departments, heads, supervising leaders), the
+working-day calendar, the approval chain and what hangs off it. Nothing in this app imports
+this module; other apps may."""
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
-from django.db import models
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
-
-
-class Department(models.Model):
-    """A section (股室) or affiliated institution (下属事业单位) that owns columns and items."""
-
-    class Kind(models.TextChoices):
-        SECTION = "section", "股室"
-        INSTITUTION = "institution", "下属事业单位"
-
-    name = models.CharField("部门名称", max_length=60, unique=True)
-    public_name = models.CharField(
-        "对外公开名称", max_length=100, blank=True, help_text="在公众网站上显示的名称；留空则使用部门名称。"
-    )
-    kind = models.CharField("部门类型", max_length=20, choices=Kind.choices, default=Kind.SECTION)
-    is_general_office = models.BooleanField(
-        "办公室（网站主管部门）", default=False, help_text="网站工作领导小组办公室所在部门。"
-    )
-    heads = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        verbose_name="部门负责人",
-        related_name="headed_departments",
-        help_text="负责初步审批（保密审查及科室初审），至少一人。",
-    )
-    staff = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        verbose_name="具体工作人员",
-        related_name="staffed_departments",
-        blank=True,
-        help_text="负责拟稿、校对、报送本部门栏目的信息。",
-    )
-    supervising_leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="分管领导",
-        related_name="supervised_departments",
-        on_delete=models.PROTECT,
-    )
-    sort_order = models.PositiveIntegerField("排序", default=100)
-    group = models.OneToOneField(
-        Group, editable=False, null=True, on_delete=models.SET_NULL, related_name="department"
-    )
-
-    panels = [
-        MultiFieldPanel(
-            [FieldPanel("name"), FieldPanel("public_name"), FieldPanel("kind"), FieldPanel("sort_order")],
-            heading="基本信息",
-        ),
-        MultiFieldPanel(
-            [FieldPanel("heads"), FieldPanel("staff"), FieldPanel("supervising_leader")],
-            heading="人员与分管",
-        ),
-        FieldPanel("is_general_office"),
-    ]
-
-    class Meta:
-        verbose_name = "部门"
-        verbose_name_plural = "部门"
-        ordering = ["sort_order", "name"]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def display_name(self):
-        return self.public_name or self.name
-
-    def members(self):
-        """Heads and staff together: everyone who drafts for this department."""
-        return (
-            get_user_model()
-            .objects.filter(models.Q(headed_departments=self) | models.Q(staffed_departments=self))
-            .distinct()
-        )
-
-
-def departments_of(user):
-    """The departments a user heads or works in."""
-    if not getattr(user, "is_authenticated", False):
-        return Department.objects.none()
-    return Department.objects.filter(models.Q(heads=user) | models.Q(staff=user)).distinct()
-
-
-@register_setting(icon="user")
-class BureauLeadership(BaseGenericSetting):
-    """The bureau-wide roles of the approval chain: the Director and the ideology leader."""
-
-    director = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="党组书记、局长（终审）",
-        null=True,
-        blank=False,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    ideology_leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="分管意识形态工作负责同志（复核）",
-        null=True,
-        blank=False,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-
-    panels = [FieldPanel("director"), FieldPanel("ideology_leader")]
-
-    class Meta:
-        verbose_name = "局领导分工"
-
-    def clean(self):
-        for field in ("director", "ideology_leader"):
-            user = getattr(self, field)
-            if user is not None and not user.is_active:
-                raise ValidationError({field: f"{user.display_name} 的账号已停用，不能担任此审批角色。"})
-
-    def leader_ids(self):
-        return {pk for pk in (self.director_id, self.ideology_leader_id) if pk}
-
-
-class WorkdayCalendarYear(models.Model):
-    """A year whose official holiday schedule (国务院办公厅通知) has been loaded."""
-
-    year = models.PositiveIntegerField("年份", unique=True)
-    source = models.CharField("来源", max_length=200, blank=True)
-    loaded_at = models.DateTimeField("载入时间", auto_now=True)
-
-    class Meta:
-        verbose_name = "已载入的年度工作日安排"
-        verbose_name_plural = "已载入的年度工作日安排"
-        ordering = ["year"]
-
-    def __str__(self):
-        return f"{self.year}年"
-
-
-class SpecialDay(models.Model):
-    """A statutory holiday on a weekday, or a make-up working day (调休上班) on a weekend."""
-
-    class Kind(models.TextChoices):
-        HOLIDAY = "holiday", "法定节假日（休息）"
-        WORKDAY = "workday", "调休上班"
-
-    date = models.DateField("日期", unique=True)
-    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
-    name = models.CharField("名称", max_length=40, blank=True)
-
-    class Meta:
-        verbose_name = "节假日与调休"
-        verbose_name_plural = "节假日与调休"
-        ordering = ["date"]
-
-    def __str__(self):
-        return f"{self.date} {self.get_kind_display()} {self.name}".strip()
-
-
-# The approval chain's models live in their own module; imported here so Django finds them.
-from .chain import (  # noqa: E402, F401
+from .calendar import SpecialDay, WorkdayCalendarYear  # noqa: F401
+from .chain import (  # noqa: F401
     ChainClearance,
     ChainRouting,
     ChainTaskState,
@@ -172,7 +15,8 @@ from .chain import (  # noqa: E402, F401
     OfficePublishTask,
     SupervisingLeaderTask,
 )
-from .confidentiality import ConfidentialityReview, FindingDismissal  # noqa: E402, F401
-from .desk import SubmissionRecord  # noqa: E402, F401
-from .notifications import AdminNotification  # noqa: E402, F401
-from .withdrawal import Withdrawal  # noqa: E402, F401
+from .confidentiality import ConfidentialityReview, FindingDismissal  # noqa: F401
+from .desk import SubmissionRecord  # noqa: F401
+from .notifications import AdminNotification  # noqa: F401
+from .organisation import BureauLeadership, Department, departments_of  # noqa: F401
+from .withdrawal import Withdrawal  # noqa: F401

@@ -19,9 +19,10 @@ from wagtail.signals import (
     workflow_rejected,
 )
 
+from pages.items import is_item
 from pages.publishing import register_revision_hook
 
-from .chain import ChainTaskState, principals_delegating_to  # noqa: F401
+from .chain import ChainTaskState, Delegation, principals_delegating_to  # noqa: F401
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +48,6 @@ class AdminNotification(models.Model):
 
 
 def _delegates_of(users):
-    from .chain import Delegation
-
     today = timezone.localdate()
     return {
         d.delegate
@@ -118,7 +117,7 @@ def tell_author_sent_back(sender, instance, user=None, **kwargs):
 
 @receiver(page_published)
 def tell_author_published(sender, instance, revision=None, **kwargs):
-    if not hasattr(instance, "department_id"):
+    if not is_item(instance):
         return
     from wagtail.models import WorkflowState
 

@@ -10,6 +10,7 @@ from wagtail.log_actions import log
 from wagtail.models import TaskState, WorkflowState
 
 from govportal.accounts.roles import department_ids, is_administrator, is_site_manager
+from pages.models import ITEM_PAGE_MODELS
 
 from .chain import (
     ChainError,
@@ -195,8 +196,6 @@ def items_of(user, limit):
     """The `limit` items a user drafted or that belong to their departments, newest first (never
     revised ones first). Each item type gives its own newest `limit` — an index-ordered query —
     so a listing costs the same at any number of items."""
-    from pages.models import ITEM_PAGE_MODELS
-
     own = Q(owner=user)
     ids = department_ids(user)
     newest = F("latest_revision_created_at").desc(nulls_first=True)

@@ -12,7 +12,7 @@ from govportal.accounts.roles import (
     SECURITY_ADMINS_GROUP,
 )
 
-from .models import BureauLeadership, Department
+from .organisation import BureauLeadership, Department
 from .setup import ensure_role_groups
 
 DEMO_PASSWORD = "Demo#2026gov"

@@ -11,6 +11,8 @@ from govportal.accounts.roles import (
     SECURITY_ADMINS_GROUP,
 )
 
+from .organisation import BureauLeadership, Department
+
 DEPARTMENT_GROUP_PREFIX = "部门："
 OPERATOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 ADMINISTRATOR_PAGE_PERMISSIONS = OPERATOR_PAGE_PERMISSIONS + ["bulk_delete_page"]
@@ -163,8 +165,6 @@ def sync_leaders_group():
     """The 局领导 group is exactly the people who hold a leader's step: every department's
     supervising leader, the ideology leader and the Director. Naming someone gives them the
     admin access their steps need; taking the role away removes it."""
-    from .models import BureauLeadership, Department
-
     leaders, _ = Group.objects.get_or_create(name=LEADERS_GROUP)
     ids = set(Department.objects.values_list("supervising_leader_id", flat=True))
     ids |= BureauLeadership.load().leader_ids()

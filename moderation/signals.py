@@ -3,7 +3,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
-from .models import BureauLeadership, Department
+from .organisation import BureauLeadership, Department
 from .setup import ensure_department_group, ensure_role_groups, sync_department_members, sync_leaders_group
 
 

@@ -12,14 +12,19 @@ from wagtail.log_actions import log
 from wagtail.models import Page
 
 from govportal.accounts.roles import LEADERS_GROUP, department_ids, is_administrator
+from pages.items import is_item
 from pages.models import ColumnPage
 
 from . import approval_form as approval_form_module
 from . import withdrawal
 from .chain import ChainError, ChainTaskState, Delegation, format_waiting, waiting_since
 from .changes import changes_between
+from .confidentiality import FindingDismissal, dismiss, open_findings
 from .deadlines import deadline_or_outcome
+from .desk import COUNT_LABELS, desk_table
 from .forms import SendBackForm
+from .notifications import AdminNotification
+from .organisation import Department
 from .review import (
     can_view_item,
     item_for,
@@ -143,7 +148,7 @@ def my_items(request):
 def approval_form(request, page_id):
     """审批单: every round's opinions, signers and times; print-ready, or PDF with ?format=pdf."""
     page = get_object_or_404(Page, pk=page_id).specific
-    if not hasattr(page, "department_id") or not can_view_item(request.user, page):
+    if not is_item(page) or not can_view_item(request.user, page):
         return deny(request, "您无权查看该稿件的审批单。")
     context = approval_form_module.build(page)
     if request.GET.get("format") == "pdf":
@@ -264,10 +269,8 @@ class DismissForm(forms.Form):
 def scan_findings(request, page_id):
     """保密审查: the scanner's findings on an item's latest content; the department head may
     dismiss a false positive (or an unreadable file checked by hand) with a reason."""
-    from .confidentiality import FindingDismissal, dismiss, open_findings
-
     page = get_object_or_404(Page, pk=page_id).specific
-    if not hasattr(page, "department_id") or not can_view_item(request.user, page):
+    if not is_item(page) or not can_view_item(request.user, page):
         return deny(request, "您无权查看该稿件的保密审查。")
     latest = page.get_latest_revision_as_object()
     is_head = page.department.heads.filter(pk=request.user.pk).exists()
@@ -301,9 +304,6 @@ def scan_findings(request, page_id):
 def submission_desk(request):
     """信息报送: the user's department columns (新建), their items, and every department's
     counts for this month and this year, computed on each request (real time)."""
-    from .desk import COUNT_LABELS, desk_table
-    from .models import Department
-
     table = desk_table(Department.objects.all())
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
@@ -375,8 +375,6 @@ def _export_desk(table, labels, export):
 
 def mark_notifications_read(request):
     """全部标为已读 on the dashboard's message panel."""
-    from .notifications import AdminNotification
-
     if request.method == "POST":
         AdminNotification.objects.filter(user=request.user, read_at__isnull=True).update(
             read_at=timezone.now()
@@ -393,7 +391,7 @@ class ReasonForm(forms.Form):
 def _record_action_view(request, page_id, *, action, verb, template_title, explain):
     """The administrator's withdraw or purge of an item, with a reason (GET shows the form)."""
     page = get_object_or_404(Page, pk=page_id).specific
-    if not hasattr(page, "department_id"):
+    if not is_item(page):
         return deny(request, "只能撤回或清除信息稿件。")
     if not is_administrator(request.user):
         return deny(request, f"只有管理员可以{verb}已发布的信息。")
@@ -466,8 +464,6 @@ class StaffForm(forms.Form):
 
 def department_staff(request):
     """本部门人员: a head (直接责任人) names who drafts for their own department, nothing beyond it."""
-    from .models import Department
-
     departments = list(Department.objects.filter(heads=request.user))
     if not departments:
         return deny(request, "只有部门负责人可以管理本部门的工作人员。")

@@ -4,7 +4,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .forms import DepartmentForm
-from .models import Department
+from .organisation import Department
 from .setup import remove_department_group
 
 ORGANISATION_MENU_HOOK = "register_organisation_menu_item"

@@ -9,6 +9,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
 from govportal.accounts.roles import is_administrator
+from pages.items import is_item
+from pages.viewsets import SiteManagerMenuItem
 
 from . import (
     calendar_hooks,  # noqa: F401
@@ -127,6 +129,12 @@ def leadership_menu_item():
 
 
 @hooks.register(ORGANISATION_MENU_HOOK)
+def column_mapping_menu_item():
+    # The Office's screen of which departments feed which column (a view of pages).
+    return SiteManagerMenuItem("栏目分工", reverse("pages_column_mapping"), icon_name="list-ul", order=30)
+
+
+@hooks.register(ORGANISATION_MENU_HOOK)
 def accounts_menu_item():
     return AdministratorMenuItem(
         "账号与角色", reverse("wagtailusers_users:index"), icon_name="user", order=40
@@ -232,10 +240,6 @@ def add_notifications_panel(request, panels):
 # ---- No bypass: publishing, copying, unpublishing and deleting -------------------------------
 
 
-def _is_item(page):
-    return hasattr(page.specific_deferred if hasattr(page, "specific_deferred") else page, "department_id")
-
-
 @hooks.register("before_create_page")
 def refuse_direct_publish_on_create(request, parent_page, page_class):
     if request.method == "POST" and "action-publish" in request.POST and hasattr(page_class, "column_kinds"):
@@ -252,7 +256,7 @@ def hide_publish_for_items(menu_items, request, context):
     if page is None:
         return
     # Items are published only by the chain; structure pages are not submitted to it.
-    hidden = "action-publish" if _is_item(page) else "action-submit"
+    hidden = "action-publish" if is_item(page) else "action-submit"
     menu_items[:] = [item for item in menu_items if getattr(item, "name", "") != hidden]
 
 
@@ -266,7 +270,7 @@ class WithdrawMenuItem(ActionMenuItem):
 
     def is_shown(self, context):
         page = context.get("page")
-        return page is not None and page.live and _is_item(page) and is_administrator(context["request"].user)
+        return page is not None and page.live and is_item(page) and is_administrator(context["request"].user)
 
     def get_url(self, context):
         return reverse("moderation_withdraw", args=[context["page"].pk])

@@ -22,12 +22,8 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from govportal.accounts.roles import department_ids, is_administrator, is_site_manager
 
+from .items import is_item, item_models
 from .publishing import publish_refusal
-
-
-def is_item(page):
-    """Items carry a department; structure pages and the root do not."""
-    return getattr(page, "department_id", None) is not None
 
 
 def may_touch(user, page):
@@ -53,11 +49,9 @@ def ever_submitted(page):
 
 def other_departments_items(user):
     """A filter matching the items of every department the user does not belong to."""
-    from .models import ITEM_PAGE_MODELS
-
     own = department_ids(user)
     foreign = Q(pk__in=[])
-    for model in ITEM_PAGE_MODELS:
+    for model in item_models():
         foreign |= Q(pk__in=model.objects.exclude(department_id__in=own).values("pk"))
     return foreign
 
@@ -90,9 +84,8 @@ class GovPagePermissionPolicy(PagePermissionPolicy):
             return False
         if not self._restricted(user):
             return True
-        page = instance.specific_deferred if not hasattr(instance, "department_id") else instance
         # Structure pages have no department: their permissions are the groups' as usual.
-        return not hasattr(page, "department_id") or may_touch(user, page)
+        return not is_item(instance) or may_touch(user, instance.specific_deferred)
 
 
 class GovPagePermissionTester(PagePermissionTester):
@@ -164,9 +157,7 @@ class GovPagePermissionTester(PagePermissionTester):
         return self._may_touch() and super().can_delete(ignore_bulk=ignore_bulk)
 
     def _has_items_below(self):
-        from .models import ITEM_PAGE_MODELS
-
-        return any(model.objects.descendant_of(self.page).exists() for model in ITEM_PAGE_MODELS)
+        return any(model.objects.descendant_of(self.page).exists() for model in item_models())
 
     def _may_move_item(self):
         # The administrator, or whoever the current review step lets edit (the operators at

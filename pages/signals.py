@@ -1,10 +1,11 @@
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
-from moderation.models import Department
-
 from .columns import sync_column_permissions
 from .models import ColumnPage
+
+# The departments, known to the content model only as what columns refer to (moderation's).
+Department = ColumnPage._meta.get_field("departments").related_model
 
 
 @receiver(m2m_changed, sender=ColumnPage.departments.through)
@@ -18,7 +19,7 @@ def column_departments_changed(sender, instance, action, reverse, pk_set, **kwar
             sync_column_permissions(department)
 
 
-@receiver(post_save, sender=Department)
+@receiver(post_save, sender="moderation.Department")
 def department_saved(sender, instance, **kwargs):
     # Runs after moderation's receiver has given the department its group.
     sync_column_permissions(instance)

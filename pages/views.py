@@ -8,10 +8,13 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from govportal.accounts.roles import is_site_manager
-from moderation.models import Department
 
 from .columns import leaf_columns, set_column_departments
+from .models import ColumnPage
 from .statutory import statutory_status
+
+# The departments, known to the content model only as what columns refer to.
+Department = ColumnPage._meta.get_field("departments").related_model
 
 
 def column_mapping(request):

@@ -2,14 +2,24 @@
 and the statutory list with the columns each kind is published in."""
 
 from django import forms
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from govportal.accounts.roles import is_site_manager
+
 from .models import DisclosureTopic, StatutoryDisclosureKind
 
 DISCLOSURE_MENU_HOOK = "register_disclosure_menu_item"
+
+
+class SiteManagerMenuItem(MenuItem):
+    """A menu item only the Office's site managers see."""
+
+    def is_shown(self, request):
+        return is_site_manager(request.user)
 
 
 def yes_no_column(name, label):

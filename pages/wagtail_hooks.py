@@ -7,19 +7,18 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.api.views import PagesAdminAPIViewSet
 from wagtail.admin.auth import permission_denied
-from wagtail.admin.menu import MenuItem
 from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 
 from govportal.accounts.roles import department_ids, is_site_manager
-from moderation.viewsets import ORGANISATION_MENU_HOOK
 
 from . import views
 from .columns import set_column_departments
 from .forms import ColumnPageForm, blocked_submission_reasons
-from .models import ITEM_PAGE_MODELS, BaseItemPage, ColumnPage, DisclosureTopic
+from .items import is_item
+from .models import ITEM_PAGE_MODELS, ColumnPage, DisclosureTopic
 from .permissions import GovPagePermissionPolicy, RetiredNotDeletedPolicy, may_touch, other_departments_items
-from .viewsets import DISCLOSURE_MENU_HOOK, DisclosureGroup
+from .viewsets import DISCLOSURE_MENU_HOOK, DisclosureGroup, SiteManagerMenuItem
 
 # Registered before any admin view asks for the page policy (Wagtail's documented place).
 register_permission_policy(Page, GovPagePermissionPolicy(Page))
@@ -63,16 +62,6 @@ def register_disclosure_lists():
     return DisclosureGroup()
 
 
-class SiteManagerMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_site_manager(request.user)
-
-
-@hooks.register(ORGANISATION_MENU_HOOK)
-def column_mapping_menu_item():
-    return SiteManagerMenuItem("栏目分工", reverse("pages_column_mapping"), icon_name="list-ul", order=30)
-
-
 @hooks.register(DISCLOSURE_MENU_HOOK)
 def statutory_list_menu_item():
     return SiteManagerMenuItem(
@@ -102,7 +91,7 @@ def only_own_department_items(parent_page, pages, request):
     if is_site_manager(user):
         return pages
     parent = parent_page.specific_deferred
-    if isinstance(parent, BaseItemPage) and not may_touch(user, parent):
+    if is_item(parent) and not may_touch(user, parent):
         raise PermissionDenied
     if not isinstance(parent, ColumnPage):
         return pages
@@ -153,7 +142,7 @@ def _save_draft_when_only_the_submission_is_refused(request, form):
 
 @hooks.register("before_create_page")
 def save_refused_new_submission_as_draft(request, parent_page, page_class):
-    if request.method != "POST" or not issubclass(page_class, BaseItemPage):
+    if request.method != "POST" or not is_item(page_class):
         return None
     form_class = page_class.get_edit_handler().get_form_class()
     form = form_class(
@@ -169,7 +158,7 @@ def save_refused_new_submission_as_draft(request, parent_page, page_class):
 
 @hooks.register("before_edit_page")
 def save_refused_submission_as_draft(request, page):
-    if request.method != "POST" or not isinstance(page, BaseItemPage):
+    if request.method != "POST" or not is_item(page):
         return None
     form_class = page.get_edit_handler().get_form_class()
     form = form_class(

@@ -18,7 +18,7 @@ from moderation import withdrawal
 from moderation.deadlines import Urgency, deadline_for
 from moderation.desk import SubmissionRecord
 from pages.models import DOCUMENT_PAGE_MODELS, ITEM_PAGE_MODELS, DocumentItemPage, QuestionPage, SurveyPage
-from pages.search import index_page
+from pages.public import live_page_changed
 
 from .access import can_clean_up
 from .reminders import PENDING_STATES
@@ -196,4 +196,4 @@ def _set_validity(document, user, validity, replaced_by, action):
                 "replaced_by": replacement.title if replacement else "",
             },
         )
-        transaction.on_commit(lambda: index_page(document.pk))
+        transaction.on_commit(lambda: live_page_changed.send(sender=type(document), page_id=document.pk))

@@ -15,8 +15,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="govportal_cache_tables")
-        # The CMS tells the public front end to drop its cache on every publication change.
-        import govportal.frontend_purge  # noqa: F401
         from govportal import upstream_fixes
 
         upstream_fixes.apply()

@@ -19,9 +19,9 @@ from django.http import HttpResponse
 from django.utils.html import escape
 from wagtail.models import Page, Revision
 
-from pages.models import BaseItemPage
-from pages.search import document_for
+from pages.items import is_item
 
+from .catalogue import document_for
 from .responses import json_response
 from .scope import get_scope
 from .serializers import detail_field_names, serialise
@@ -141,7 +141,7 @@ def preview_view(request):
     try:
         data = read_token(request.GET.get("token", ""))
         page = previewed_object(data)
-        if not isinstance(page, BaseItemPage):
+        if not is_item(page):
             raise PreviewError("只能预览信息页面。")
         body = preview_detail(page, get_scope())
         return json_response(body, headers=NO_STORE)

@@ -22,6 +22,8 @@ from pages.models import ColumnKind, ColumnPage, QuestionPage
 
 from .challenge_image import challenge_image
 from .responses import APIError, error_response, json_response
+from .scope import get_scope
+from .serializers import serialise
 
 CHALLENGE_SALT = "govportal.api.question-challenge"
 CHALLENGE_MAX_AGE = 30 * 60
@@ -274,9 +276,6 @@ def question_status_view(request, code):
         "department": {"id": department.pk, "name": department.display_name},
     }
     if page.live:
-        from .scope import get_scope
-        from .serializers import serialise
-
         scope = get_scope()
         doc = scope.documents().filter(pk=page.pk).first()
         if doc is not None:

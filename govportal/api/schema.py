@@ -1,6 +1,12 @@
 """The OpenAPI 3.1 description of the public API, served at /api/v2/schema/. Its component
 schemas are JSON Schema, and the tests validate real responses against them."""
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+
+from pages.items import is_item
+
+from . import fields
 from .responses import json_response
 from .serializers import TYPE_LABELS
 
@@ -23,6 +29,98 @@ REF = {
 
 def ref(name):
     return {"$ref": f"#/components/schemas/{name}"}
+
+
+# The JSON Schema of a declared field's value, by its kind (text: by its model field).
+KIND_SCHEMAS = {
+    "rich": {"type": "string"},
+    "date": DATE,
+    "datetime": DATETIME,
+    "choice": CHOICE,
+    "image": ref("Image"),
+    "attachments": {"type": "array", "items": ref("Attachment")},
+    "flag": {"type": "boolean"},
+}
+# The fields the API computes itself (pages.public.PublicField kind "computed").
+COMPUTED_SCHEMAS = {
+    "breadcrumbs": {"type": "array", "items": REF},
+    "departments": {"type": "array", "items": ref("Department")},
+    "replaced_by": REF,
+    "replaces": {"type": "array", "items": REF},
+    "is_open": {"type": "boolean"},
+    "elements": {
+        "type": "array",
+        "minItems": 10,
+        "maxItems": 10,
+        "items": {
+            "type": "object",
+            "required": ["key", "label", "value", "html"],
+            "properties": {
+                "key": {"type": "string"},
+                "label": {"type": "string"},
+                "value": {"type": "string"},
+                "html": {"type": "boolean"},
+            },
+        },
+    },
+}
+
+
+def _text_schema(model, field):
+    try:
+        model_field = model._meta.get_field(field.source)
+    except FieldDoesNotExist:
+        return {"type": "string"}
+    if isinstance(model_field, models.BooleanField):
+        return {"type": "boolean"}
+    if isinstance(model_field, models.IntegerField):
+        return {"type": "integer"}
+    return {"type": "string"}
+
+
+def field_schema(model, field):
+    if field.schema is not None:
+        schema = dict(field.schema)
+    elif field.kind == "computed":
+        schema = COMPUTED_SCHEMAS[field.name]
+    elif field.kind == "text":
+        schema = _text_schema(model, field)
+    else:
+        schema = KIND_SCHEMAS[field.kind]
+    return {**schema, "description": field.description} if field.description else schema
+
+
+def page_component():
+    properties = {
+        "id": {"type": "integer"},
+        "meta": ref("PageMeta"),
+        "title": {"type": "string"},
+        "column": ref("ColumnRef"),
+        "department": ref("Department"),
+    }
+    # Items' fields first, then the site structure's.
+    for model in sorted(fields.public_models().values(), key=lambda m: not is_item(m)):
+        for field in model.public_fields:
+            properties.setdefault(field.name, field_schema(model, field))
+    properties["search"] = {
+        "type": "object",
+        "required": ["snippet", "title_match"],
+        "properties": {"snippet": {"type": "string"}, "title_match": {"type": "boolean"}},
+    }
+    return {
+        "type": "object",
+        "required": ["id", "meta"],
+        "properties": properties,
+        "not": {
+            "anyOf": [
+                {"required": ["asker_name"]},
+                {"required": ["asker_contact"]},
+                {"required": ["owner"]},
+                {"required": ["email"]},
+            ]
+        },
+        "additionalProperties": False,
+    }
 
 
 COMPONENTS = {
@@ -105,100 +203,9 @@ COMPONENTS = {
         },
         "additionalProperties": False,
     },
-    # Every field a page may carry; which ones appear depends on its type and `fields`.
-    "Page": {
-        "type": "object",
-        "required": ["id", "meta"],
-        "properties": {
-            "id": {"type": "integer"},
-            "meta": ref("PageMeta"),
-            "title": {"type": "string"},
-            "column": ref("ColumnRef"),
-            "department": ref("Department"),
-            "formed_on": DATE,
-            "index_number": {"type": "string"},
-            "topic": CHOICE,
-            "disclosure_method": CHOICE,
-            "summary": {"type": "string"},
-            "body": {"type": "string", "description": "clean HTML"},
-            "attachments": {"type": "array", "items": ref("Attachment")},
-            "breadcrumbs": {"type": "array", "items": REF},
-            "kind": NULLABLE_STRING,
-            "kind_label": NULLABLE_STRING,
-            "description": {"type": "string"},
-            "keywords": {"type": "string"},
-            "hidden": {"type": "boolean", "description": "a column the Office hid (only when true)"},
-            "departments": {"type": "array", "items": ref("Department")},
-            "source": {"type": "string"},
-            "is_repost": {"type": "boolean", "description": "转载: not the bureau's information"},
-            "source_url": {"type": "string", "description": "原文链接 of a repost"},
-            "author_byline": {"type": "string"},
-            "notice_kind": CHOICE,
-            "event_date": DATE,
-            "position": {"type": "string"},
-            "photo": ref("Image"),
-            "resume": {"type": "string"},
-            "responsibilities": {"type": "string"},
-            "document_number": {"type": "string"},
-            "year": {"type": "integer"},
-            "budget_kind": CHOICE,
-            "issuing_authority": {"type": "string"},
-            "written_on": DATE,
-            "effective_on": DATE,
-            "validity": CHOICE,
-            "replaced_by": REF,
-            "replaces": {"type": "array", "items": REF},
-            "question": {"type": "string"},
-            "asked_at": DATETIME,
-            "reply": {"type": "string"},
-            "replied_on": DATE,
-            "answer": {"type": "string"},
-            "opens_on": DATE,
-            "closes_on": DATE,
-            "is_open": {"type": "boolean"},
-            "feedback_channel": {"type": "string"},
-            "elements": {
-                "type": "array",
-                "minItems": 10,
-                "maxItems": 10,
-                "items": {
-                    "type": "object",
-                    "required": ["key", "label", "value", "html"],
-                    "properties": {
-                        "key": {"type": "string"},
-                        "label": {"type": "string"},
-                        "value": {"type": "string"},
-                        "html": {"type": "boolean"},
-                    },
-                },
-            },
-            "legal_basis": {"type": "string"},
-            "conditions": {"type": "string"},
-            "materials": {"type": "string"},
-            "location": {"type": "string"},
-            "agency": {"type": "string"},
-            "fees": {"type": "string"},
-            "hours": {"type": "string"},
-            "phone": {"type": "string"},
-            "process": {"type": "string"},
-            "url": {"type": "string"},
-            "link_description": {"type": "string"},
-            "search": {
-                "type": "object",
-                "required": ["snippet", "title_match"],
-                "properties": {"snippet": {"type": "string"}, "title_match": {"type": "boolean"}},
-            },
-        },
-        "not": {
-            "anyOf": [
-                {"required": ["asker_name"]},
-                {"required": ["asker_contact"]},
-                {"required": ["owner"]},
-                {"required": ["email"]},
-            ]
-        },
-        "additionalProperties": False,
-    },
+    # Every field a page may carry (derived from the page types' declarations: page_component);
+    # which ones appear depends on its type and `fields`.
+    "Page": None,
     "PageListing": {
         "type": "object",
         "required": ["meta", "items"],
@@ -381,7 +388,7 @@ LISTING_PARAMETERS = [
 ]
 ID = _param("id", "id", {"type": "integer"}, required=True, where="path")
 
-SCHEMA = {
+_DOCUMENT = {
     "openapi": "3.1.0",
     "info": {
         "title": "GovPortal public API",
@@ -461,11 +468,16 @@ SCHEMA = {
             }
         },
     },
-    "components": {"schemas": COMPONENTS},
 }
 
 
+def build_schema():
+    """The OpenAPI document, with the Page component as the page types declare it now."""
+    components = {name: page_component() if name == "Page" else value for name, value in COMPONENTS.items()}
+    return {**_DOCUMENT, "components": {"schemas": components}}
+
+
 def schema_view(request):
-    response = json_response(SCHEMA)
+    response = json_response(build_schema())
     response["Cache-Control"] = "public, max-age=3600"
     return response

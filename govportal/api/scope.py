@@ -11,7 +11,8 @@ from wagtail.models import Page, PageViewRestriction, Site
 
 from moderation.models import Department
 from pages.models import ColumnPage, PublicDocument, SiteIdentity
-from pages.search import current_state
+
+from .version import current_state
 
 
 @dataclass

@@ -4,77 +4,22 @@ pages (detail fields), in bulk and with a fixed number of queries."""
 import os
 from urllib.parse import quote
 
+from django.apps import apps
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
-from pages.models import ITEM_PAGE_MODELS, CategoryPage, ColumnPage, HomePage, PublicDocument, SectionPage
+from pages.models import PolicyPage, PublicDocument
 from pages.models.services import SERVICE_GUIDE_ELEMENTS
 
+from . import fields
 from .richtext import placeholder_ids, render_many, resolve_links
 from .scope import media_base, public_url
 
-TYPE_LABELS = {
-    f"pages.{m.__name__}": str(m._meta.verbose_name)
-    for m in [*ITEM_PAGE_MODELS, HomePage, CategoryPage, SectionPage, ColumnPage]
-}
-ITEM_TYPES = {f"pages.{m.__name__}": m for m in ITEM_PAGE_MODELS}
+# Every public page type ("pages.NewsPage") and its name.
+TYPE_LABELS = {label: str(model._meta.verbose_name) for label, model in fields.public_models().items()}
 IMAGE_RENDITION = "width-800"
-
-# Fields every item page has in listings (from the catalogue).
-ITEM_LISTING_FIELDS = [
-    "title",
-    "column",
-    "department",
-    "formed_on",
-    "index_number",
-    "topic",
-    "disclosure_method",
-    "summary",
-]
-INDEX_LISTING_FIELDS = ["title", "kind", "kind_label", "description", "keywords"]
-
-# The catalogue metadata of the documents the bureau issues (Art. 12), in listings too.
-DOCUMENT_FIELDS = ["document_number", "issuing_authority", "written_on", "validity"]
-# Detail-only fields per type, in output order. Rich text fields are rendered to clean HTML.
-COMMON_DETAIL_FIELDS = ["body", "attachments", "breadcrumbs"]
-TYPE_DETAIL_FIELDS = {
-    "NewsPage": ["source", "is_repost", "source_url", "author_byline"],
-    "NoticePage": ["notice_kind", "event_date", *DOCUMENT_FIELDS],
-    "LeaderProfilePage": ["position", "photo", "resume", "responsibilities"],
-    "StandingPage": [],
-    "AppointmentPage": DOCUMENT_FIELDS,
-    "AnnualReportPage": ["year", *DOCUMENT_FIELDS],
-    "BudgetPage": ["year", "budget_kind", *DOCUMENT_FIELDS],
-    "DisclosurePage": DOCUMENT_FIELDS,
-    "PolicyPage": [
-        "document_number",
-        "issuing_authority",
-        "written_on",
-        "effective_on",
-        "validity",
-        "replaced_by",
-        "replaces",
-    ],
-    "QuestionPage": ["question", "asked_at", "reply", "replied_on"],
-    "QAEntryPage": ["question", "answer"],
-    "SurveyPage": ["opens_on", "closes_on", "is_open", "feedback_channel"],
-    "ServiceGuidePage": ["elements"] + [key for key, _ in SERVICE_GUIDE_ELEMENTS if key != "title"],
-    "LinkPage": ["url", "link_description"],
-    "ColumnPage": ["departments"],
-}
-RICH_TEXT = {"body", "resume", "reply", "answer", "legal_basis", "conditions", "materials", "process"}
-CHOICES = {"notice_kind", "budget_kind", "validity"}
-DATES = {"event_date", "written_on", "effective_on", "replied_on", "opens_on", "closes_on"}
-
-ALL_FIELDS = (
-    set(ITEM_LISTING_FIELDS)
-    | set(INDEX_LISTING_FIELDS)
-    | set(COMMON_DETAIL_FIELDS)
-    | {f for fields in TYPE_DETAIL_FIELDS.values() for f in fields}
-    | {"url", "photo", "opens_on", "closes_on", "is_open", "year", "source", "replied_on"}
-)
 
 
 # What listings read of a catalogue row; "detail" is fetched only when a `fields` asks for it.
@@ -182,8 +127,7 @@ def listing_item(doc, scope):
         column = scope.columns.get(doc.column_id)
         data["column"] = column
         data["department"] = scope.departments.get(doc.department_id)
-        listing.pop("photo_id", None)
-        if doc.type == "pages.SurveyPage":
+        if fields.field(doc.type, "is_open"):
             today = timezone.localdate().isoformat()
             listing["is_open"] = bool(listing.get("opens_on")) and listing["opens_on"] <= today <= (
                 listing.get("closes_on") or ""
@@ -193,24 +137,11 @@ def listing_item(doc, scope):
 
 
 def listing_field_names(doc):
-    if doc.is_item:
-        names = list(ITEM_LISTING_FIELDS)
-        names += [k for k in doc.listing if k not in names and k != "photo_id"]
-        if doc.type == "pages.SurveyPage":
-            names.append("is_open")
-        return names
-    return [f for f in INDEX_LISTING_FIELDS if f in doc.listing or f == "title"]
+    return list(fields.listing_names(doc.type))
 
 
 def detail_field_names(doc):
-    short = doc.type.split(".", 1)[1]
-    names = listing_field_names(doc)
-    extra = TYPE_DETAIL_FIELDS.get(short, [])
-    if doc.is_item:
-        extra = COMMON_DETAIL_FIELDS + extra
-    else:
-        extra = ["breadcrumbs"] + extra
-    return names + [f for f in extra if f not in names]
+    return list(fields.detail_names(doc.type))
 
 
 # Detail fields that depend on other pages or on the scope: computed per request, never stored.
@@ -224,7 +155,7 @@ def stored_field_names(doc):
 
 
 def precompute_detail(page, doc):
-    """The public detail fields of a live page, rendered once at publication (pages.search
+    """The public detail fields of a live page, rendered once at publication (the catalogue
     stores them in PublicDocument.detail). Only fields of docs/API.md, nothing internal."""
     return precompute_details([(page, doc)])[doc.pk]
 
@@ -384,12 +315,13 @@ def _reorder(item, names):
 
 
 def _fill_detail_fields(need_specific, scope, pages=None):
-    """Detail fields from the specific pages. scope None: precomputing at publication (page
-    links become placeholders; request-time fields are not asked for)."""
+    """Detail fields from the specific pages, as their types declare them. scope None:
+    precomputing at publication (page links become placeholders; request-time fields are not
+    asked for)."""
     if pages is None:
         pages = {}
         for type_label, entries in need_specific.items():
-            model = ITEM_TYPES.get(type_label) or _index_model(type_label)
+            model = fields.public_models().get(type_label) or apps.get_model(type_label)
             pages.update(model.objects.in_bulk([doc.pk for doc, _, _ in entries]))
     entries = [entry for group in need_specific.values() for entry in group]
 
@@ -399,12 +331,15 @@ def _fill_detail_fields(need_specific, scope, pages=None):
         page = pages.get(doc.pk)
         if page is None:
             continue
-        fields = {n for n in names if n in RICH_TEXT}
+        declared = fields.declared(doc.type)
+        rich = {n for n in names if n in declared and declared[n].kind == "rich"}
         if "elements" in names:
-            fields |= {key for key, _ in SERVICE_GUIDE_ELEMENTS if key in RICH_TEXT}
-        for name in sorted(fields):
+            rich |= {
+                key for key, _ in SERVICE_GUIDE_ELEMENTS if key in declared and declared[key].kind == "rich"
+            }
+        for name in sorted(rich):
             rich_slots.append((doc.pk, name))
-            rich_texts.append(getattr(page, name, "") or "")
+            rich_texts.append(fields.read(page, declared[name]) or "")
     rendered = dict(zip(rich_slots, render_many(rich_texts, scope), strict=True))
 
     documents = _documents_for(entries, pages)
@@ -414,36 +349,38 @@ def _fill_detail_fields(need_specific, scope, pages=None):
 
     for doc, item, names in entries:
         page = pages.get(doc.pk)
+        declared = fields.declared(doc.type)
         for name in names:
+            field = declared.get(name)
             if page is None:
                 item[name] = None
-            elif name in RICH_TEXT:
+            elif field is None:  # the envelope (title)
+                item[name] = getattr(page, name, None)
+            elif field.kind == "rich":
                 item[name] = rendered.get((doc.pk, name), "")
-            elif name == "attachments":
+            elif field.kind == "attachments":
                 blocks = page.attachments.raw_data if page.attachments else []
                 item[name] = [a for a in (_attachment(b, documents) for b in blocks) if a]
+            elif field.kind == "image":
+                item[name] = images.get(getattr(page, f"{field.source}_id", None))
             elif name == "breadcrumbs":
                 item[name] = breadcrumbs.get(doc.pk, [])
-            elif name == "photo":
-                item[name] = images.get(getattr(page, "photo_id", None))
             elif name in ("replaced_by", "replaces"):
                 item[name] = policies.get((doc.pk, name))
             elif name == "departments":
                 item[name] = scope.column_departments.get(doc.pk, []) if scope is not None else []
             elif name == "elements":
-                item[name] = _service_elements(page, doc.pk, rendered)
+                item[name] = _service_elements(page, doc.pk, rendered, declared)
             elif name == "is_open":
                 today = timezone.localdate()
                 item[name] = page.opens_on <= today <= page.closes_on
-            elif name == "asked_at":
-                item[name] = iso(page.asked_at)
-            elif name in CHOICES:
-                value = getattr(page, name)
-                item[name] = {"value": value, "label": getattr(page, f"get_{name}_display")()}
-            elif name in DATES:
-                item[name] = iso(getattr(page, name))
+            elif field.kind == "choice":
+                value = fields.read(page, field)
+                item[name] = {"value": value, "label": getattr(page, f"get_{field.source}_display")()}
+            elif field.kind in ("date", "datetime"):
+                item[name] = iso(fields.read(page, field))
             else:
-                item[name] = getattr(page, name, None)
+                item[name] = fields.read(page, field)
         _reorder(item, names)
 
 
@@ -451,19 +388,12 @@ def names_in_order(item, names):
     return [n for n in item if n not in names] + [n for n in names if n in item]
 
 
-def _index_model(type_label):
-    from django.apps import apps
-
-    app_label, name = type_label.split(".")
-    return apps.get_model(app_label, name)
-
-
-def _service_elements(page, page_id, rendered):
+def _service_elements(page, page_id, rendered, declared):
     elements = []
     for key, label in SERVICE_GUIDE_ELEMENTS:
         if key == "title":
             elements.append({"key": key, "label": label, "value": page.title, "html": False})
-        elif key in RICH_TEXT:
+        elif declared[key].kind == "rich":
             elements.append({"key": key, "label": label, "value": rendered[(page_id, key)], "html": True})
         else:
             elements.append({"key": key, "label": label, "value": getattr(page, key), "html": False})
@@ -528,11 +458,17 @@ def image_object(image):
 
 
 def _images_for(entries, pages):
-    ids = {
-        getattr(pages.get(doc.pk), "photo_id", None)
-        for doc, _, names in entries
-        if "photo" in names and pages.get(doc.pk) is not None
-    } - {None}
+    ids = set()
+    for doc, _, names in entries:
+        page = pages.get(doc.pk)
+        declared = fields.declared(doc.type)
+        if page is not None:
+            ids |= {
+                getattr(page, f"{declared[n].source}_id", None)
+                for n in names
+                if n in declared and declared[n].kind == "image"
+            }
+    ids.discard(None)
     if not ids:
         return {}
     images = get_image_model().objects.filter(pk__in=ids).prefetch_renditions(IMAGE_RENDITION)
@@ -585,8 +521,6 @@ def _policy_links_for(entries, pages, scope):
     wanted = [doc for doc, _, names in entries if "replaced_by" in names or "replaces" in names]
     if not wanted:
         return {}
-    from pages.models import PolicyPage
-
     ids = [doc.pk for doc in wanted]
     target_ids = {pages[i].replaced_by_id for i in ids if pages.get(i) and pages[i].replaced_by_id}
     replaces = list(PolicyPage.objects.filter(replaced_by_id__in=ids).values_list("pk", "replaced_by_id"))

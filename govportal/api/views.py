@@ -11,14 +11,14 @@ from wagtail.images import get_image_model
 
 from pages.models import DocumentItemPage, PublicDocument
 from pages.models.catalogue import topic_labels
-from pages.search import query_terms, ranked_postings, search_queryset, single_bigram, snippet
 from pages.statutory import statutory_status
 
+from . import fields
 from .cache import memo
-from .ranking import ranked_hits
+from .catalogue import query_terms
 from .responses import APIError, json_response, public_endpoint
+from .search import ranked_hits, ranked_postings, search_queryset, single_bigram, snippet
 from .serializers import (
-    ALL_FIELDS,
     IMAGE_RENDITION,
     TYPE_LABELS,
     catalogue_rows,
@@ -138,9 +138,9 @@ def parse_fields(value):
             star = True
         elif token == "_":
             clear = True
-        elif token.startswith("-") and token[1:] in ALL_FIELDS:
+        elif token.startswith("-") and token[1:] in fields.all_names():
             removes.add(token[1:])
-        elif token in ALL_FIELDS:
+        elif token in fields.all_names():
             adds.append(token)
         else:
             raise APIError(f"未知的字段：{token[:40]}。")

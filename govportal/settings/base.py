@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "govportal.backups",
     "moderation",
     "pages",
+    "govportal.api",
     "reports",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -210,7 +211,8 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILAPI_LIMIT_MAX = 100
 # Wagtail's own index is off: its database backend rewrites the whole index table on every save
 # on PostgreSQL (WAGTAIL-NOTES). The admin's search uses the fallback backend (substring match,
-# no index, so Chinese words are found); the public API searches pages.search's bigram index.
+# no index, so Chinese words are found); the public API searches its own bigram index
+# (govportal.api.catalogue).
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database.fallback", "AUTO_UPDATE": False}
 }

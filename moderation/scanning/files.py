@@ -16,6 +16,7 @@ from django.conf import settings
 
 from .detectors import detect
 from .findings import attachment_location, make_finding, unreadable
+from .xlsx import xlsx_pieces
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: old Office, WPS, encrypted OOXML
 ZIP_MAGIC = b"PK\x03\x04"
@@ -237,8 +238,6 @@ def _table_pieces(table, label):
 
 
 def _xlsx_pieces(stream):
-    from .xlsx import xlsx_pieces
-
     return xlsx_pieces(stream, _openpyxl_sheet_pieces)
 
 

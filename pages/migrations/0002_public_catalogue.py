@@ -5,14 +5,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def build_catalogue(apps, schema_editor):
-    # Derived data, rebuilt with the current code, and only once the tables have every column
-    # the current models expect (later migrations call it again).
-    from pages.search import rebuild_from_migration
-
-    rebuild_from_migration(apps, schema_editor)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("pages", "0001_initial"),
@@ -100,5 +92,4 @@ class Migration(migrations.Migration):
                 "indexes": [models.Index(fields=["bigram", "document"], name="bigram_lookup")],
             },
         ),
-        migrations.RunPython(build_catalogue, migrations.RunPython.noop),
     ]

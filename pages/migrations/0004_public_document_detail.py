@@ -3,14 +3,6 @@
 from django.db import migrations, models
 
 
-def build_catalogue(apps, schema_editor):
-    # Fills the precomputed detail of existing rows (the API renders rows without it from the
-    # pages meanwhile; `manage.py rebuild_public_index` does the same on demand).
-    from pages.search import rebuild_from_migration
-
-    rebuild_from_migration(apps, schema_editor)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("pages", "0003_public_catalogue_parent_index"),
@@ -22,5 +14,4 @@ class Migration(migrations.Migration):
             name="detail",
             field=models.JSONField(blank=True, null=True),
         ),
-        migrations.RunPython(build_catalogue, migrations.RunPython.noop),
     ]

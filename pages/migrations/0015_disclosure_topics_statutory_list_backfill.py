@@ -27,12 +27,6 @@ def backfill_documents(apps, schema_editor):
             model.objects.filter(issuing_authority="").update(issuing_authority=organiser)
 
 
-def rebuild_catalogue(apps, schema_editor):
-    from pages.search import rebuild_from_migration
-
-    rebuild_from_migration(apps, schema_editor)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("pages", "0014_catalogue_metadata_topics_reposts_columns"),
@@ -41,5 +35,4 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunPython(create_lists, migrations.RunPython.noop),
         migrations.RunPython(backfill_documents, migrations.RunPython.noop),
-        migrations.RunPython(rebuild_catalogue, migrations.RunPython.noop),
     ]

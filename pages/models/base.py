@@ -9,6 +9,7 @@ from django.db.models import F
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.blocks import CharBlock, StructBlock
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -20,8 +21,10 @@ from wagtail.search import index
 
 from ..addresses import placeholder_slug, settle_address
 from ..forms import ColumnPageForm, ItemCopyForm, ItemPageForm
+from ..items import is_item
 from ..panels import TopicPanel
 from ..permissions import GovPagePermissionTester, ever_submitted
+from ..public import PREVIEW_HOOK, PublicField, declare
 from ..publishing import RecordsKept, check_publication_allowed, is_purging, revision_saved
 from .catalogue import DisclosureTopic
 
@@ -125,6 +128,12 @@ def next_index_number(year=None):
 class GovPage(Page):
     """Base of every page type: department-aware permissions (pages.permissions)."""
 
+    # Whether pages of this type are items (信息): asked through pages.items.is_item.
+    is_item = False
+    # What the public sees of this page type (pages.public.PublicField): the API's fields, the
+    # search text and the OpenAPI schema are derived from it.
+    public_fields = [PublicField("breadcrumbs", "computed")]
+
     class Meta:
         abstract = True
 
@@ -137,8 +146,6 @@ class StructurePage(GovPage):
     Office. They carry no department and are not items: operators publish their edits
     directly, and the approval chain (assigned to the home page) applies to the items below."""
 
-    is_structure = True
-
     class Meta:
         abstract = True
 
@@ -149,6 +156,7 @@ class HomePage(StructurePage):
     intro = models.TextField("网站简介", blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    public_fields = declare([PublicField("description", listing=True, source="intro")], GovPage.public_fields)
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["pages.CategoryPage", "pages.ColumnPage"]
     is_creatable = False
@@ -164,6 +172,7 @@ class CategoryPage(StructurePage):
     description = models.TextField("栏目描述", blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("description")]
+    public_fields = declare([PublicField("description", listing=True)], GovPage.public_fields)
     parent_page_types = ["pages.HomePage"]
     subpage_types = ["pages.SectionPage", "pages.ColumnPage"]
     is_creatable = False
@@ -178,6 +187,7 @@ class SectionPage(StructurePage):
     description = models.TextField("栏目描述", blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("description")]
+    public_fields = declare([PublicField("description", listing=True)], GovPage.public_fields)
     parent_page_types = ["pages.CategoryPage"]
     subpage_types = ["pages.ColumnPage"]
     is_creatable = False
@@ -259,6 +269,26 @@ class ColumnPage(StructurePage):
         FieldRowPanel([FieldPanel("deadline_working_days"), FieldPanel("freshness_days")]),
         FieldPanel("hidden"),
     ]
+    public_fields = declare(
+        [
+            PublicField("kind", listing=True, schema={"type": ["string", "null"]}),
+            PublicField(
+                "kind_label", listing=True, source="get_kind_display", schema={"type": ["string", "null"]}
+            ),
+            PublicField("description", listing=True),
+            PublicField("keywords", listing=True),
+            # For the site's navigation (/api/v2/site/), not a field of the page.
+            PublicField(
+                "hidden",
+                "flag",
+                listing=True,
+                served=False,
+                description="a column the Office hid (only when true)",
+            ),
+        ],
+        GovPage.public_fields,
+        [PublicField("departments", "computed")],
+    )
     base_form_class = ColumnPageForm
     parent_page_types = ["pages.HomePage", "pages.CategoryPage", "pages.SectionPage"]
     subpage_types = [
@@ -343,6 +373,7 @@ class DeadlineBasis(models.TextChoices):
 class BaseItemPage(GovPage):
     """An item (信息) in a leaf column: owned by a department, with disclosure metadata."""
 
+    is_item = True
     deadline_basis = DeadlineBasis.FORMATION
 
     class DisclosureMethod(models.TextChoices):
@@ -384,6 +415,19 @@ class BaseItemPage(GovPage):
         verbose_name="附件与视频",
         blank=True,
         use_json_field=True,
+    )
+
+    public_fields = declare(
+        [
+            PublicField("formed_on", "date", listing=True),
+            PublicField("index_number", listing=True, source="catalogue_index_number"),
+            PublicField("topic", "choice", listing=True),
+            PublicField("disclosure_method", "choice", listing=True),
+            PublicField("summary", listing=True, search=True),
+            PublicField("body", "rich", search=True, description="clean HTML"),
+            PublicField("attachments", "attachments"),
+        ],
+        GovPage.public_fields,
     )
 
     base_form_class = ItemPageForm
@@ -485,6 +529,11 @@ class BaseItemPage(GovPage):
     def in_disclosure_catalogue(self):
         """Whether this item is the bureau's government information (catalogue, 索引号)."""
         return self.is_government_information
+
+    @property
+    def catalogue_index_number(self):
+        """The 索引号 the public sees: none on an item outside the catalogue."""
+        return self.index_number if self.in_disclosure_catalogue() else ""
 
     @property
     def catalogue_date(self):
@@ -611,10 +660,11 @@ class BaseItemPage(GovPage):
 
     def serve_preview(self, request, mode_name):
         # The admin's preview (also a reviewer's, of the revision in review) shows the item as the
-        # public front end renders it, through a signed one-hour token (govportal/api/preview.py).
-        from govportal.api.preview import preview_response
-
-        return preview_response(self, request)
+        # public front end renders it, through a signed one-hour token: the public part answers
+        # through this hook (govportal/api/preview.py).
+        for render in hooks.get_hooks(PREVIEW_HOOK):
+            return render(self, request)
+        return super().serve_preview(request, mode_name)
 
     def full_clean(self, *args, **kwargs):
         # A new item can only come into existence as a draft: publication is the chain's.
@@ -627,8 +677,7 @@ class BaseItemPage(GovPage):
 def keep_records_of_submitted_items(sender, instance, **kwargs):
     """Deleting a page deletes everything below it, through any route (delete view, bulk delete,
     the admin API, code): an item that ever entered the chain is refused unless purged."""
-    model = instance.specific_class
-    if model is None or not issubclass(model, BaseItemPage) or is_purging():
+    if not is_item(instance) or is_purging():
         return
     if ever_submitted(instance):
         raise RecordsKept(
@@ -694,6 +743,16 @@ class DocumentItemPage(BaseItemPage):
             heading="文件信息",
         )
     ]
+
+    public_fields = declare(
+        BaseItemPage.public_fields,
+        [
+            PublicField("document_number", listing=True),
+            PublicField("issuing_authority", listing=True),
+            PublicField("written_on", "date", listing=True),
+            PublicField("validity", "choice", listing=True),
+        ],
+    )
 
     exclude_fields_in_copy = BaseItemPage.exclude_fields_in_copy + ["document_number"]
 

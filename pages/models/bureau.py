@@ -5,6 +5,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from ..public import PublicField, declare, searching
 from .base import RICH_TEXT_FEATURES, BaseItemPage, ColumnKind, DocumentItemPage
 
 
@@ -33,6 +34,16 @@ class LeaderProfilePage(BaseItemPage):
         *BaseItemPage.metadata_panels,
     ]
 
+    public_fields = declare(
+        BaseItemPage.public_fields,
+        [
+            PublicField("position", listing=True, search=True),
+            PublicField("photo", "image"),
+            PublicField("resume", "rich", search=True),
+            PublicField("responsibilities", search=True),
+        ],
+    )
+
     class Meta:
         verbose_name = "领导简介"
 
@@ -57,6 +68,8 @@ class AppointmentPage(DocumentItemPage):
         FieldPanel("body"),
         FieldPanel("attachments"),
     ]
+
+    public_fields = searching(DocumentItemPage.public_fields, "document_number")
 
     class Meta:
         verbose_name = "人事任免"

@@ -5,6 +5,7 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.models import Page
 
+from ..public import PublicField, declare
 from .base import BaseItemPage, ColumnKind, DeadlineBasis, DocumentItemPage
 
 
@@ -28,6 +29,8 @@ class AnnualReportPage(DocumentItemPage):
         FieldPanel("body"),
         FieldPanel("attachments"),
     ]
+
+    public_fields = declare(DocumentItemPage.public_fields, [PublicField("year", listing=True)])
 
     class Meta:
         verbose_name = "信息公开年报"
@@ -53,6 +56,11 @@ class BudgetPage(DocumentItemPage):
         FieldPanel("body"),
         FieldPanel("attachments"),
     ]
+
+    public_fields = declare(
+        DocumentItemPage.public_fields,
+        [PublicField("year", listing=True), PublicField("budget_kind", "choice", listing=True)],
+    )
 
     class Meta:
         verbose_name = "财政预决算"

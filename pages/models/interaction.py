@@ -8,6 +8,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from ..public import PublicField, declare
 from .base import RICH_TEXT_FEATURES, BaseItemPage, ColumnKind, DeadlineBasis
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -50,6 +51,16 @@ class QuestionPage(BaseItemPage):
     ]
     exclude_fields_in_copy = BaseItemPage.exclude_fields_in_copy + ["query_code"]
 
+    public_fields = declare(
+        BaseItemPage.public_fields,
+        [
+            PublicField("question", search=True),
+            PublicField("asked_at", "datetime"),
+            PublicField("reply", "rich", search=True),
+            PublicField("replied_on", "date", listing=True),
+        ],
+    )
+
     class Meta:
         verbose_name = "群众留言"
 
@@ -68,6 +79,11 @@ class QAEntryPage(BaseItemPage):
         FieldPanel("answer"),
         *BaseItemPage.metadata_panels,
     ]
+
+    public_fields = declare(
+        BaseItemPage.public_fields,
+        [PublicField("question", search=True), PublicField("answer", "rich", search=True)],
+    )
 
     class Meta:
         verbose_name = "问答"
@@ -94,6 +110,16 @@ class SurveyPage(BaseItemPage):
         FieldPanel("body"),
         FieldPanel("attachments"),
     ]
+
+    public_fields = declare(
+        BaseItemPage.public_fields,
+        [
+            PublicField("opens_on", "date", listing=True),
+            PublicField("closes_on", "date", listing=True),
+            PublicField("is_open", "computed", listing=True),
+            PublicField("feedback_channel", search=True),
+        ],
+    )
 
     class Meta:
         verbose_name = "调查征集"

@@ -8,6 +8,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Page
 
 from ..forms import TimelyItemForm
+from ..public import PublicField, declare
 from .base import BaseItemPage, ColumnKind, DeadlineBasis, DocumentItemPage
 
 
@@ -74,6 +75,16 @@ class NewsPage(BaseItemPage):
         FieldPanel("attachments"),
     ]
 
+    public_fields = declare(
+        BaseItemPage.public_fields,
+        [
+            PublicField("source", listing=True, search=True),
+            PublicField("is_repost", listing=True, description="转载: not the bureau's information"),
+            PublicField("source_url", listing=True, description="原文链接 of a repost"),
+            PublicField("author_byline"),
+        ],
+    )
+
     class Meta:
         verbose_name = "要闻动态"
 
@@ -114,6 +125,11 @@ class NoticePage(DocumentItemPage):
         FieldPanel("body"),
         FieldPanel("attachments"),
     ]
+
+    public_fields = declare(
+        DocumentItemPage.public_fields,
+        [PublicField("notice_kind", "choice", listing=True), PublicField("event_date", "date", listing=True)],
+    )
 
     class Meta:
         verbose_name = "通知公告"

@@ -6,6 +6,7 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Page
 
+from ..public import PublicField, declare, searching
 from .base import BaseItemPage, ColumnKind, DocumentItemPage
 
 
@@ -41,6 +42,15 @@ class PolicyPage(DocumentItemPage):
         FieldPanel("body"),
         FieldPanel("attachments"),
     ]
+
+    public_fields = declare(
+        searching(DocumentItemPage.public_fields, "document_number", "issuing_authority"),
+        [
+            PublicField("effective_on", "date"),
+            PublicField("replaced_by", "computed"),
+            PublicField("replaces", "computed"),
+        ],
+    )
 
     class Meta:
         verbose_name = "政策文件"

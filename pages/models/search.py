@@ -1,6 +1,7 @@
 """The public catalogue: one row per live page with what listings, filters and Chinese search
-need, plus its character-bigram index. Kept in step with publishing by pages.search; the API
-reads only these tables for listings and search (a constant number of plain indexed queries)."""
+need, plus its character-bigram index. The public part (govportal.api.catalogue) keeps them in
+step with publishing and reads only these tables for listings and search (a constant number of
+plain indexed queries)."""
 
 from django.db import models
 
@@ -72,7 +73,7 @@ class SearchBigram(models.Model):
 
     # No database constraint: postings are derived data written in bulk by rebuild_index (12
     # million at 100,000 items, each one a pending check otherwise) and always deleted with
-    # their row by pages.search.
+    # their row by govportal.api.catalogue.
     document = models.ForeignKey(
         PublicDocument, on_delete=models.CASCADE, related_name="bigrams", db_constraint=False
     )
@@ -107,7 +108,7 @@ class PublicChange(models.Model):
     """What one version bump changed: the page whose catalogue row changed, or null when
     anything public may have (a rebuild, a department's name, a view restriction). A search
     memoised at an earlier version is patched with the changed pages rather than searched
-    again (govportal.api.ranking). Old rows are pruned as versions move on."""
+    again (govportal.api.search). Old rows are pruned as versions move on."""
 
     version = models.BigIntegerField(db_index=True)
     changed_at = models.DateTimeField()
@@ -118,82 +119,3 @@ class PublicChange(models.Model):
 
     def __str__(self):
         return f"{self.version}: {self.page_id}"
-
-
-# Receivers live here so they are connected whenever the models are loaded (management
-# commands included); the work is in pages.search.
-def _connect_signals():
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-    from wagtail.models import Page, PageViewRestriction
-    from wagtail.signals import page_published, page_unpublished, post_page_move
-
-    def page_saved(sender, instance, raw=False, update_fields=None, **kwargs):
-        if raw or not isinstance(instance, Page):
-            return
-        from pages import search
-
-        search.on_page_saved(instance, update_fields)
-
-    def page_deleted(sender, instance, **kwargs):
-        if isinstance(instance, Page):
-            from pages import search
-
-            search.bump_version(instance.pk)
-
-    def published(sender, instance, **kwargs):
-        from pages import search
-
-        search.on_page_published(instance)
-
-    def unpublished(sender, instance, **kwargs):
-        from pages import search
-
-        search.on_page_unpublished(instance)
-
-    def moved(sender, instance, **kwargs):
-        from pages import search
-
-        search.on_page_moved(instance)
-
-    def public_metadata_changed(sender, **kwargs):
-        if kwargs.get("raw"):
-            return
-        from pages import search
-
-        search.bump_version()
-
-    from wagtail.documents import get_document_model_string
-    from wagtail.images import get_image_model_string
-
-    media_kinds = {get_image_model_string(): "images", get_document_model_string(): "documents"}
-
-    def media_changed(sender, instance, raw=False, **kwargs):
-        if raw:
-            return
-        from pages import search
-
-        search.on_media_changed(media_kinds[sender._meta.label], instance.pk)
-
-    for label in media_kinds:
-        post_save.connect(media_changed, sender=label, weak=False, dispatch_uid=f"pages.search.saved.{label}")
-        post_delete.connect(
-            media_changed, sender=label, weak=False, dispatch_uid=f"pages.search.deleted.{label}"
-        )
-    post_save.connect(page_saved, dispatch_uid="pages.search.page_saved", weak=False)
-    # Deleting any page deletes its base Page row too, so sender=Page sees every page (and
-    # other models' deletes stay on Django's fast path).
-    post_delete.connect(page_deleted, sender=Page, dispatch_uid="pages.search.page_deleted", weak=False)
-    page_published.connect(published, dispatch_uid="pages.search.published", weak=False)
-    page_unpublished.connect(unpublished, dispatch_uid="pages.search.unpublished", weak=False)
-    post_page_move.connect(moved, dispatch_uid="pages.search.moved", weak=False)
-    public_lists = ("pages.DisclosureTopic", "pages.StatutoryDisclosureKind")
-    for model in ("moderation.Department", "pages.SiteIdentity", *public_lists):
-        post_save.connect(public_metadata_changed, sender=model, weak=False)
-        post_delete.connect(public_metadata_changed, sender=model, weak=False)
-    post_save.connect(public_metadata_changed, sender=PageViewRestriction, weak=False)
-    post_delete.connect(public_metadata_changed, sender=PageViewRestriction, weak=False)
-    m2m_changed.connect(public_metadata_changed, sender="pages.ColumnPage_departments", weak=False)
-    m2m_changed.connect(public_metadata_changed, sender="pages.StatutoryDisclosureKind_columns", weak=False)
-
-
-_connect_signals()

@@ -4,6 +4,7 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 
+from ..public import PublicField, declare
 from .base import RICH_TEXT_FEATURES, BaseItemPage, ColumnKind
 
 # The ten elements of a service guide that inspectors check (STANDARDS §2); the title is 事项名称.
@@ -53,6 +54,23 @@ class ServiceGuidePage(BaseItemPage):
         FieldPanel("attachments"),
     ]
 
+    public_fields = declare(
+        BaseItemPage.public_fields,
+        [
+            # The ten elements together, as inspectors check them (SERVICE_GUIDE_ELEMENTS).
+            PublicField("elements", "computed"),
+            PublicField("legal_basis", "rich", search=True),
+            PublicField("conditions", "rich", search=True),
+            PublicField("materials", "rich", search=True),
+            PublicField("location", search=True),
+            PublicField("agency", search=True),
+            PublicField("fees", search=True),
+            PublicField("hours", search=True),
+            PublicField("phone"),
+            PublicField("process", "rich", search=True),
+        ],
+    )
+
     class Meta:
         verbose_name = "办事指南"
 
@@ -71,6 +89,11 @@ class LinkPage(BaseItemPage):
         FieldRowPanel([FieldPanel("url"), FieldPanel("link_description")]),
         *BaseItemPage.metadata_panels,
     ]
+
+    public_fields = declare(
+        BaseItemPage.public_fields,
+        [PublicField("url", listing=True), PublicField("link_description", search=True)],
+    )
 
     class Meta:
         verbose_name = "网站链接"

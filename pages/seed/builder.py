@@ -9,7 +9,7 @@ from wagtail.models import Page, Site
 
 from moderation.demo_chain import advance, author_for, quietly, send_back, submit
 from moderation.desk import refresh_record
-from pages.search import index_page
+from pages.public import live_page_changed
 
 from ..models import (
     AnnualReportPage,
@@ -289,7 +289,7 @@ def seed_items(columns, departments, stdout=None):
                 page.refresh_from_db()
                 _backdate_record(refresh_record(page), published)
                 # The bulk update above bypasses the signals that keep the public catalogue.
-                index_page(page.pk)
+                live_page_changed.send(sender=type(page), page_id=page.pk)
             created += 1
     if stdout:
         stdout.write(f"  新建演示信息 {created} 条")

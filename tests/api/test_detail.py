@@ -135,8 +135,8 @@ def test_rebuild_writes_the_same_postings_and_keeps_the_ranking_index(demo):
     postings, and the index, must be exactly what publishing page by page made."""
     from django.db import connection
 
+    from govportal.api.catalogue import rebuild_index
     from pages.models import SearchBigram
-    from pages.search import rebuild_index
 
     columns = ("document_id", "bigram", "in_title", "is_item", "published")
     before = sorted(SearchBigram.objects.values_list(*columns))
@@ -148,12 +148,12 @@ def test_rebuild_writes_the_same_postings_and_keeps_the_ranking_index(demo):
 
 
 def test_a_failing_precompute_does_not_block_publishing(client, demo, monkeypatch):
-    from govportal.api import serializers
+    from govportal.api import catalogue
 
     def broken(page, doc):
         raise OSError("rendition file missing")
 
-    monkeypatch.setattr(serializers, "precompute_detail", broken)
+    monkeypatch.setattr(catalogue, "render_detail", broken)
     page = NewsPage.objects.live().first()
     page.title = "预计算失败也能发布"
     publish(page)

@@ -5,7 +5,7 @@ import pytest
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from govportal.api.schema import SCHEMA
+from govportal.api.schema import build_schema
 from pages.models import ITEM_PAGE_MODELS, PublicDocument
 
 TYPE_FIELDS = {
@@ -49,7 +49,7 @@ COMMON = [
 ]
 
 
-REGISTRY = Registry().with_resource("urn:api", DRAFT202012.create_resource(SCHEMA))
+REGISTRY = Registry().with_resource("urn:api", DRAFT202012.create_resource(build_schema()))
 
 
 def validator(name):

@@ -1,11 +1,11 @@
 """A search memoised at one content version is patched after a publish, an edit or an
-unpublish (govportal/api/ranking.py): the answer must be exactly the one a full search gives,
+unpublish (govportal/api/search.py): the answer must be exactly the one a full search gives,
 without searching every candidate's text again."""
 
 import pytest
 from wagtail.models import Page, PageViewRestriction
 
-from govportal.api import ranking
+from govportal.api import search
 from govportal.api.cache import response_cache
 from pages.models import NewsPage
 
@@ -19,13 +19,13 @@ def full_searches(monkeypatch, settings):
     """Response cache off (every request reaches the ranking); counts full searches."""
     settings.GOVPORTAL_API_CACHE_ENTRIES = 0
     calls = []
-    computed = ranking._computed
+    computed = search._computed
 
     def counting(scope, queryset):
         calls.append(1)
         return computed(scope, queryset)
 
-    monkeypatch.setattr(ranking, "_computed", counting)
+    monkeypatch.setattr(search, "_computed", counting)
     return calls
 
 

@@ -126,8 +126,8 @@ def test_two_character_search_from_postings_equals_general_path(
 
 def test_postings_follow_edits_exactly(demo):
     """index_page writes only the postings that changed; the result equals a fresh build."""
+    from govportal.api.catalogue import postings_of
     from pages.models import SearchBigram
-    from pages.search import postings_of
 
     page = NewsPage.objects.live().first()
     page.title = "预算执行情况的公告"

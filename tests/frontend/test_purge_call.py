@@ -12,7 +12,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from frontend.app import verify_purge
-from govportal import frontend_purge
+from govportal.api import purge
 
 SECRET = "purge-test-secret"
 
@@ -76,27 +76,27 @@ def closed_port_url():
 
 
 def test_signed_call_is_accepted_and_a_wrong_secret_refused(receiver):
-    assert frontend_purge.send_purge(["/a/"], urls=[receiver.url], secret=SECRET) == {receiver.url: 204}
+    assert purge.send_purge(["/a/"], urls=[receiver.url], secret=SECRET) == {receiver.url: 204}
     call = receiver.wait()
     assert call["ok"] and call["body"]["paths"] == ["/a/"] and len(call["body"]["nonce"]) == 16
-    assert frontend_purge.send_purge(["/a/"], urls=[receiver.url], secret="wrong") == {receiver.url: 403}
+    assert purge.send_purge(["/a/"], urls=[receiver.url], secret="wrong") == {receiver.url: 403}
 
 
 def test_the_signature_matches_the_front_ends_reference_signer():
     from frontend.app import sign_purge
 
-    assert frontend_purge.sign("s", b'{"paths":[]}', 1000) == sign_purge("s", b'{"paths":[]}', 1000)
+    assert purge.sign("s", b'{"paths":[]}', 1000) == sign_purge("s", b'{"paths":[]}', 1000)
 
 
 def test_a_front_end_that_is_down_is_logged_never_raised(caplog):
-    with caplog.at_level(logging.WARNING, logger="govportal.frontend_purge"):
-        result = frontend_purge.send_purge(["/a/"], urls=[closed_port_url()], secret=SECRET, timeout=1)
+    with caplog.at_level(logging.WARNING, logger="govportal.api.purge"):
+        result = purge.send_purge(["/a/"], urls=[closed_port_url()], secret=SECRET, timeout=1)
     assert "Connection refused" in next(iter(result.values()))
     assert "not purged" in caplog.text
 
 
 def test_tests_do_not_call_out_by_default():
-    assert frontend_purge.purge_urls() == []
+    assert purge.purge_urls() == []
 
 
 @pytest.mark.django_db

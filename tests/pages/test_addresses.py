@@ -6,10 +6,10 @@ from django.utils import timezone
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page
 
+from govportal.api.catalogue import index_page
 from pages.addresses import is_short
 from pages.management.commands.shorten_item_addresses import shorten_all_old_addresses
 from pages.models import ITEM_PAGE_MODELS, NewsPage
-from pages.search import index_page
 from tests.helpers import create_item, news_form_data
 
 pytestmark = pytest.mark.django_db

@@ -1,10 +1,12 @@
 import contextlib
+import socket
+import urllib.parse
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test import override_settings
 
-from govportal.frontend_purge import is_listening, purge_urls
 from moderation.chain_setup import ensure_chain_workflow
 from moderation.demo_chain import quietly
 from moderation.seed import seed_organisation
@@ -46,7 +48,7 @@ class Command(BaseCommand):
     def _purging_running_front_ends(self):
         """Tell only the public sites that are running to drop their cache; one that is not
         running has nothing cached and shows the new content when it starts."""
-        urls = purge_urls()
+        urls = settings.GOVPORTAL_FRONTEND_PURGE_URLS
         running = [url for url in urls if is_listening(url)]
         for url in urls:
             if url not in running:
@@ -54,3 +56,14 @@ class Command(BaseCommand):
         if running == urls:
             return contextlib.nullcontext()
         return override_settings(GOVPORTAL_FRONTEND_PURGE_URLS=running)
+
+
+def is_listening(url, timeout=1.0):
+    """Whether something accepts connections at the front end's address (no request sent)."""
+    parts = urllib.parse.urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname, port), timeout=timeout):
+            return True
+    except OSError:
+        return False

@@ -4,7 +4,7 @@ from tqdm import tqdm
 
 from pages.addresses import is_short, shorten_old_address
 from pages.models import ITEM_PAGE_MODELS
-from pages.search import index_page
+from pages.public import live_page_changed
 
 
 def shorten_all_old_addresses(progress=False):
@@ -19,7 +19,7 @@ def shorten_all_old_addresses(progress=False):
     for page in tqdm(pages, disable=not progress, desc="网址"):
         with transaction.atomic():
             shorten_old_address(page)
-            index_page(page.pk)
+            live_page_changed.send(sender=type(page), page_id=page.pk)
     return len(pages)
 
 

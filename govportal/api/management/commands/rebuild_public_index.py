@@ -1,5 +1,5 @@
 """`manage.py rebuild_public_index`: rebuild the public API's catalogue, search index and
-precomputed detail JSON from the live pages (pages.search.rebuild_index), with a progress bar.
+precomputed detail JSON from the live pages (govportal.api.catalogue.rebuild_index), with a progress bar.
 Run it after a bulk import, after changing GOVPORTAL_API_MEDIA_BASE_URL, or to repair."""
 
 import time
@@ -7,7 +7,7 @@ import time
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from pages.search import rebuild_index
+from govportal.api.catalogue import rebuild_index
 
 
 class Command(BaseCommand):

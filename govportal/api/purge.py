@@ -10,7 +10,7 @@ On publish, unpublish, delete and move of a page, after the transaction commits,
 
 from a background thread with a 2-second timeout. A front end that is down is logged and
 otherwise ignored: a publish never fails because of it (the front end's short TTL bounds the
-staleness). The receivers are connected when this module is imported (from an AppConfig.ready).
+staleness). The receivers are connected by the public app's config (govportal.api.apps).
 """
 
 import hashlib
@@ -18,11 +18,9 @@ import hmac
 import json
 import logging
 import secrets
-import socket
 import threading
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
 
 from django.conf import settings
@@ -31,7 +29,7 @@ from django.db.models.signals import post_delete
 from wagtail.models import Page
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-log = logging.getLogger("govportal.frontend_purge")
+log = logging.getLogger(__name__)
 
 TIMEOUT = 2.0  # seconds per front end
 PURGE_PATH = "/_purge/"
@@ -50,17 +48,6 @@ def purge_urls():
     if isinstance(urls, str):
         urls = urls.split(",")
     return [u.strip().rstrip("/") for u in urls if u and u.strip()]
-
-
-def is_listening(url, timeout=1.0):
-    """Whether something accepts connections at the front end's address (no request sent)."""
-    parts = urllib.parse.urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    try:
-        with socket.create_connection((parts.hostname, port), timeout=timeout):
-            return True
-    except OSError:
-        return False
 
 
 def send_purge(paths, urls=None, secret=None, timeout=TIMEOUT):
@@ -169,8 +156,9 @@ def _on_slug_changed(sender, instance, instance_before=None, **kwargs):
     schedule_purge(public_path(instance))
 
 
-page_published.connect(_on_published, dispatch_uid="govportal.frontend_purge.published", weak=False)
-page_unpublished.connect(_on_unpublished, dispatch_uid="govportal.frontend_purge.unpublished", weak=False)
-post_delete.connect(_on_deleted, dispatch_uid="govportal.frontend_purge.deleted", weak=False)
-post_page_move.connect(_on_moved, dispatch_uid="govportal.frontend_purge.moved", weak=False)
-page_slug_changed.connect(_on_slug_changed, dispatch_uid="govportal.frontend_purge.slug", weak=False)
+def connect_receivers():
+    page_published.connect(_on_published, dispatch_uid="purge.published")
+    page_unpublished.connect(_on_unpublished, dispatch_uid="purge.unpublished")
+    post_delete.connect(_on_deleted, dispatch_uid="purge.deleted")
+    post_page_move.connect(_on_moved, dispatch_uid="purge.moved")
+    page_slug_changed.connect(_on_slug_changed, dispatch_uid="purge.slug")

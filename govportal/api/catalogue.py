@@ -1,5 +1,6 @@
-"""Chinese-aware search and the public catalogue (pages.models.search), kept in step with
-publishing.
+"""The public catalogue (pages.models.search) and its Chinese-aware search index, kept in step
+with publishing: the receivers of Wagtail's and the content model's signals are connected by
+the public app's config (govportal.api.apps).
 
 Why character bigrams: Chinese has no spaces, and a word of two characters is the common case
 (预算, 救助, 低保). Indexing every pair of adjacent characters finds any word of two or more
@@ -11,20 +12,27 @@ dictionary segmenter (jieba) misses words it splits differently from the query (
 OpenSearch/Elasticsearch with a Chinese analyzer (docs/API.md, "Search at scale").
 """
 
-import datetime
-import html
 import logging
 import re
 import threading
 
-from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
-from django.utils.html import strip_tags
+from wagtail.documents import get_document_model_string
+from wagtail.images import get_image_model_string
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from pages.models.search import PublicChange, PublicDocument, PublicIndexState, SearchBigram
+from pages.items import is_item
+from pages.models import PublicDocument, PublicIndexState, SearchBigram
+from pages.public import live_page_changed
+
+from . import fields
+from .serializers import precompute_detail as render_detail
+from .serializers import precompute_details as render_details
+from .version import bump_version
 
 # Fields whose change does not alter what the public sees of a live page (draft bookkeeping).
 DRAFT_ONLY_FIELDS = {
@@ -40,9 +48,7 @@ DRAFT_ONLY_FIELDS = {
 
 logger = logging.getLogger(__name__)
 _WORD = re.compile(r"\w+")
-SNIPPET_RADIUS = 40
 MAX_QUERY_TERMS = 8
-EXTERNAL_SEARCH_MAX = 1000
 
 
 # --- text and bigrams -------------------------------------------------------------------
@@ -68,49 +74,17 @@ def query_terms(query):
     return _WORD.findall(normalise(query))[:MAX_QUERY_TERMS]
 
 
-def plain(rich_text):
-    return html.unescape(strip_tags(rich_text or "")).strip()
-
-
 # --- what a page contributes ----------------------------------------------------------------
-
-# Extra text fields searched per item type (besides title, summary and body), rich text marked.
-SEARCH_TEXT_FIELDS = {
-    "NewsPage": [("source", False)],
-    "AppointmentPage": [("document_number", False)],
-    "PolicyPage": [("document_number", False), ("issuing_authority", False)],
-    "QuestionPage": [("question", False), ("reply", True)],
-    "QAEntryPage": [("question", False), ("answer", True)],
-    "SurveyPage": [("feedback_channel", False)],
-    "LeaderProfilePage": [("position", False), ("resume", True), ("responsibilities", False)],
-    "ServiceGuidePage": [
-        ("legal_basis", True),
-        ("conditions", True),
-        ("materials", True),
-        ("location", False),
-        ("agency", False),
-        ("fees", False),
-        ("hours", False),
-        ("process", True),
-    ],
-    "LinkPage": [("link_description", False)],
-}
-
 
 _EMBED_IMAGE = re.compile(r'<embed\b[^>]*embedtype="image"[^>]*/>')
 _DOC_LINK = re.compile(r'<a\b[^>]*linktype="document"[^>]*>')
 _ID = re.compile(r'\bid="(\d+)"')
 
 
-def rich_text_fields(page):
-    names = ["body"] + [f for f, rich in SEARCH_TEXT_FIELDS.get(type(page).__name__, []) if rich]
-    return [getattr(page, n, "") or "" for n in names]
-
-
 def media_of(page):
     """Ids of the images and documents a page shows: rich text, attachments, photo."""
     images, documents = set(), set()
-    for text in rich_text_fields(page):
+    for text in fields.rich_text_values(page):
         images.update(int(m) for tag in _EMBED_IMAGE.findall(text) for m in _ID.findall(tag))
         documents.update(int(m) for tag in _DOC_LINK.findall(text) for m in _ID.findall(tag))
     for block in getattr(page, "attachments", None) or []:
@@ -126,75 +100,6 @@ def media_of(page):
     return media
 
 
-def _date(value):
-    return value.isoformat() if value else None
-
-
-def _choice(page, field):
-    value = getattr(page, field)
-    return {"value": value, "label": getattr(page, f"get_{field}_display")()} if value else None
-
-
-def listing_fields(page):
-    """Fields shown in listings (cheap, no rich text), serialised once at publication."""
-    from pages.models import BaseItemPage, DocumentItemPage
-
-    data = {}
-    if isinstance(page, BaseItemPage):
-        data = {
-            "formed_on": _date(page.formed_on),
-            "index_number": page.index_number if page.in_disclosure_catalogue() else "",
-            "topic": {"value": page.topic, "label": page.topic_label} if page.topic else None,
-            "disclosure_method": _choice(page, "disclosure_method"),
-            "summary": page.summary,
-        }
-    if isinstance(page, DocumentItemPage):
-        # The catalogue metadata of a document (Art. 12), on every type the bureau issues.
-        data |= {
-            "document_number": page.document_number,
-            "issuing_authority": page.issuing_authority,
-            "written_on": _date(page.written_on),
-            "validity": _choice(page, "validity"),
-        }
-    return data | _type_listing_fields(page)
-
-
-def _type_listing_fields(page):
-    name = type(page).__name__
-    if name == "NoticePage":
-        return {"notice_kind": _choice(page, "notice_kind"), "event_date": _date(page.event_date)}
-    if name == "SurveyPage":
-        return {"opens_on": _date(page.opens_on), "closes_on": _date(page.closes_on)}
-    if name == "AnnualReportPage":
-        return {"year": page.year}
-    if name == "BudgetPage":
-        return {"year": page.year, "budget_kind": _choice(page, "budget_kind")}
-    if name == "NewsPage":
-        return {"source": page.source, "is_repost": page.is_repost, "source_url": page.source_url}
-    if name == "LinkPage":
-        return {"url": page.url}
-    if name == "LeaderProfilePage":
-        return {"position": page.position, "photo_id": page.photo_id}
-    if name == "QuestionPage":
-        return {"replied_on": _date(page.replied_on)}
-    if name in ("ColumnPage", "CategoryPage", "SectionPage", "HomePage"):
-        data = {"description": getattr(page, "description", "") or getattr(page, "intro", "")}
-        if name == "ColumnPage":
-            data.update(kind=page.kind, kind_label=page.get_kind_display(), keywords=page.keywords)
-            if page.hidden:
-                data["hidden"] = True
-        return data
-    return {}
-
-
-def search_text(page):
-    parts = [getattr(page, "summary", ""), plain(getattr(page, "body", ""))]
-    for field, rich in SEARCH_TEXT_FIELDS.get(type(page).__name__, []):
-        value = getattr(page, field, "")
-        parts.append(plain(value) if rich else (value or ""))
-    return "\n".join(p for p in parts if p)
-
-
 _UNSET = object()
 
 
@@ -208,9 +113,7 @@ def document_for(page, parent_id=_UNSET):
 
 def catalogue_row(page, parent_id=_UNSET):
     """The catalogue row of a live page without its precomputed detail."""
-    from pages.models import BaseItemPage
-
-    is_item = isinstance(page, BaseItemPage)
+    item = is_item(page)
     first = page.first_published_at
     media = media_of(page)
     if parent_id is _UNSET:
@@ -218,22 +121,22 @@ def catalogue_row(page, parent_id=_UNSET):
     return PublicDocument(
         page_id=page.pk,
         type=f"{page._meta.app_label}.{type(page).__name__}",
-        is_item=is_item,
+        is_item=item,
         path=page.path,
         parent_id=parent_id,
-        column_id=parent_id if is_item else None,
-        department_id=page.department_id if is_item else None,
-        topic=page.topic if is_item else "",
-        in_catalogue=is_item and page.in_disclosure_catalogue(),
+        column_id=parent_id if item else None,
+        department_id=page.department_id if item else None,
+        topic=page.topic if item else "",
+        in_catalogue=item and page.in_disclosure_catalogue(),
         validity=getattr(page, "validity", "") or "",
-        formed_on=page.formed_on if is_item else None,
+        formed_on=page.formed_on if item else None,
         first_published_at=first,
         last_published_at=page.last_published_at,
         published_on=timezone.localtime(first).date() if first else None,
         title=page.title,
         html_path=html_path(page.url_path),
-        search_text=search_text(page) if is_item else "",
-        listing=listing_fields(page),
+        search_text=fields.search_text(page) if item else "",
+        listing=fields.listing_values(page),
         media=media,
         has_media=bool(media),
     )
@@ -243,11 +146,9 @@ def precompute_detail(page, doc):
     """The detail JSON of the page, rendered now so that a detail request is one lookup. A
     failure (e.g. an image file missing for its rendition) must not block publishing: the row
     then has no precomputed detail and the API renders it from the page per request."""
-    from govportal.api.serializers import precompute_detail as build
-
     try:
         with transaction.atomic():
-            return build(page, doc)
+            return render_detail(page, doc)
     except Exception:
         logger.exception("precomputing the public detail of page %s failed", page.pk)
         return None
@@ -256,11 +157,9 @@ def precompute_detail(page, doc):
 def precompute_batch(pairs):
     """Set the precomputed detail of many (page, row) pairs in one pass; if the batch fails,
     page by page, so that one broken page only loses its own detail."""
-    from govportal.api.serializers import precompute_details
-
     try:
         with transaction.atomic():
-            details = precompute_details(pairs)
+            details = render_details(pairs)
     except Exception:
         details = {doc.pk: precompute_detail(page, doc) for page, doc in pairs}
     for _, doc in pairs:
@@ -268,8 +167,6 @@ def precompute_batch(pairs):
 
 
 def _parent_id(page):
-    from wagtail.models import Page
-
     if page.depth <= 1:
         return None
     parent_path = page.path[: -Page.steplen]
@@ -286,57 +183,10 @@ def html_path(url_path):
 # --- keeping the catalogue in step ----------------------------------------------------------
 
 
-_BUMP_SQL = (
-    f"UPDATE {PublicIndexState._meta.db_table} SET version = version + 1, changed_at = %s "
-    "WHERE id = 1 RETURNING version"
-)
-# Change-log rows kept: a memo older than this many versions is recomputed, not patched.
-CHANGES_KEPT = 500
-
-
-def bump_version(page_id=None):
-    """Invalidate every cached API response, in this and every other process, and log what
-    changed: one page's catalogue row, or (None) anything public."""
-    now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(_BUMP_SQL, [connection.ops.adapt_datetimefield_value(now)])
-        row = cursor.fetchone()
-    if row is None:
-        state, _ = PublicIndexState.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
-        version, now = state.version, state.changed_at
-    else:
-        version = row[0]
-    PublicChange.objects.create(version=version, changed_at=now, page_id=page_id)
-    if version % CHANGES_KEPT == 0:
-        old = PublicChange.objects.filter(version__lte=version - CHANGES_KEPT)
-        old._raw_delete(old.db)
-
-
-_STATE_SQL = f"SELECT version, changed_at FROM {PublicIndexState._meta.db_table} WHERE id = 1"
-
-
-def current_state():
-    """(version, changed_at) of the public content. Read on every API request, so one plain
-    SQL statement rather than a compiled ORM query (a tenth of the cost)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_STATE_SQL)
-        row = cursor.fetchone()
-    if row is None:
-        return (0, None)
-    version, changed_at = row
-    if isinstance(changed_at, str):  # SQLite hands back the stored text
-        changed_at = parse_datetime(changed_at)
-    if changed_at is not None and timezone.is_naive(changed_at):
-        changed_at = timezone.make_aware(changed_at, datetime.UTC)
-    return (version, changed_at)
-
-
 def index_page(page_id):
     """(Re)build the catalogue row and bigrams of one page from what is live in the database.
     Writes only what changed (an UPDATE of the row, the bigrams added or removed), with plain
     deletes: no ORM collector, no per-row delete signals."""
-    from wagtail.models import Page
-
     base = Page.objects.filter(pk=page_id).first()
     if base is None or not base.live or base.depth <= 1:
         remove_page(page_id)
@@ -377,11 +227,9 @@ def _write_postings(doc, wanted):
     rows = SearchBigram.objects.filter(document_id=doc.pk)
     existing = {}
     stale_meta = False
-    for bigram, in_title, is_item, published in rows.values_list(
-        "bigram", "in_title", "is_item", "published"
-    ):
+    for bigram, in_title, item, published in rows.values_list("bigram", "in_title", "is_item", "published"):
         existing[bigram] = in_title
-        stale_meta = stale_meta or is_item != doc.is_item or published != doc.first_published_at
+        stale_meta = stale_meta or item != doc.is_item or published != doc.first_published_at
     gone = [g for g, t in existing.items() if wanted.get(g) != t]
     if gone:
         stale = rows.filter(bigram__in=gone)
@@ -408,9 +256,6 @@ def rebuild_index(stdout=None, on_progress=None, batch_size=500):
     GOVPORTAL_API_MEDIA_BASE_URL, or on an existing database): in one transaction, in batches
     (one query per page type per batch to load pages, bulk inserts), one version bump at the
     end. `on_progress(done, total)` is called after each batch."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Page
-
     rows = list(
         Page.objects.filter(live=True, depth__gt=1).order_by("path").values_list("pk", "content_type_id")
     )
@@ -500,8 +345,6 @@ def _insert_postings(docs):
 
 
 def _parent_ids(pages):
-    from wagtail.models import Page
-
     parent_paths = {p.path[: -Page.steplen]: None for p in pages if p.depth > 1}
     by_path = dict(Page.objects.filter(path__in=list(parent_paths)).values_list("path", "pk"))
     return {p.pk: by_path.get(p.path[: -Page.steplen]) for p in pages if p.depth > 1}
@@ -562,120 +405,74 @@ def on_media_changed(kind, media_id):
 
 
 def on_page_moved(instance):
-    from wagtail.models import Page
-
     for page_id in Page.objects.filter(path__startswith=instance.path, live=True).values_list(
         "pk", flat=True
     ):
         index_page(page_id)
 
 
-# --- searching --------------------------------------------------------------------------------
+# --- receivers (connected by govportal.api.apps) --------------------------------------------
 
 
-def search_queryset(queryset, query):
-    """Filter a PublicDocument queryset to rows containing every term of the query, annotated
-    with `title_match` (1 when every term is in the title) for ranking. Returns (qs, terms)."""
-    terms = query_terms(query)
-    if not terms:
-        return queryset.none(), terms
-    if getattr(settings, "GOVPORTAL_PUBLIC_SEARCH_BACKEND", ""):
-        return _external_search(queryset, query, terms)
-    grams = set()
-    for term in terms:
-        grams |= bigrams_of(term) if len(term) > 1 else set()
-    driver = rarest_bigram(grams)
-    if driver:
-        # Candidates: the documents of one index range (the rarest bigram); every other term
-        # is checked on the text. Cheaper than intersecting every bigram's postings, which
-        # groups all of them (three times slower for a four-character word at 100,000 items).
-        queryset = queryset.filter(pk__in=SearchBigram.objects.filter(bigram=driver).values("document_id"))
-    in_title = Q()
-    for term in terms:
-        # A two-character term is in a text exactly when its bigram is (both are word
-        # characters, so they stand in one run): the index alone decides the driver's term.
-        # Other terms are checked on the text (a longer word's bigrams may stand apart; one
-        # character is not indexed as a bigram).
-        if term != driver:
-            queryset = queryset.filter(Q(title__icontains=term) | Q(search_text__icontains=term))
-        in_title &= Q(title__icontains=term)
-    queryset = queryset.annotate(
-        title_match=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField())
+def _page_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    if not raw and isinstance(instance, Page):
+        on_page_saved(instance, update_fields)
+
+
+def _page_deleted(sender, instance, **kwargs):
+    bump_version(instance.pk)
+
+
+def _published(sender, instance, **kwargs):
+    on_page_published(instance)
+
+
+def _unpublished(sender, instance, **kwargs):
+    on_page_unpublished(instance)
+
+
+def _moved(sender, instance, **kwargs):
+    on_page_moved(instance)
+
+
+def _changed_behind_signals(sender, page_id, **kwargs):
+    index_page(page_id)
+
+
+def _public_metadata_changed(sender, **kwargs):
+    if not kwargs.get("raw"):
+        bump_version()
+
+
+def connect_receivers():
+    media_kinds = {get_image_model_string(): "images", get_document_model_string(): "documents"}
+
+    def media_changed(sender, instance, raw=False, **kwargs):
+        if not raw:
+            on_media_changed(media_kinds[sender._meta.label], instance.pk)
+
+    for label in media_kinds:
+        post_save.connect(media_changed, sender=label, weak=False, dispatch_uid=f"catalogue.saved.{label}")
+        post_delete.connect(
+            media_changed, sender=label, weak=False, dispatch_uid=f"catalogue.deleted.{label}"
+        )
+    post_save.connect(_page_saved, dispatch_uid="catalogue.page_saved")
+    # Deleting any page deletes its base Page row too, so sender=Page sees every page (and
+    # other models' deletes stay on Django's fast path).
+    post_delete.connect(_page_deleted, sender=Page, dispatch_uid="catalogue.page_deleted")
+    page_published.connect(_published, dispatch_uid="catalogue.published")
+    page_unpublished.connect(_unpublished, dispatch_uid="catalogue.unpublished")
+    post_page_move.connect(_moved, dispatch_uid="catalogue.moved")
+    live_page_changed.connect(_changed_behind_signals, dispatch_uid="catalogue.changed")
+    public_lists = ("pages.DisclosureTopic", "pages.StatutoryDisclosureKind")
+    for model in ("moderation.Department", "pages.SiteIdentity", *public_lists):
+        post_save.connect(_public_metadata_changed, sender=model, dispatch_uid=f"catalogue.saved.{model}")
+        post_delete.connect(_public_metadata_changed, sender=model, dispatch_uid=f"catalogue.deleted.{model}")
+    post_save.connect(
+        _public_metadata_changed, sender=PageViewRestriction, dispatch_uid="catalogue.restricted"
     )
-    return queryset, terms
-
-
-RAREST_COUNT_CAP = 5000
-
-
-def rarest_bigram(grams):
-    """The bigram with the fewest postings, or None. Counts are capped (an index-only count
-    that stops at RAREST_COUNT_CAP entries): past that, which bigram drives matters little."""
-    if len(grams) <= 1:
-        return next(iter(grams), None)
-    counts = {g: SearchBigram.objects.filter(bigram=g)[:RAREST_COUNT_CAP].count() for g in sorted(grams)}
-    return min(sorted(grams), key=counts.__getitem__)
-
-
-def single_bigram(query):
-    """The bigram of a query whose every term is the same two-character word (the common
-    case: 预算, 低保, 救助), else None. Such a search is answered from the postings alone."""
-    terms = query_terms(query)
-    if terms and len(set(terms)) == 1 and len(terms[0]) == 2 and not _external_backend():
-        return terms[0]
-    return None
-
-
-def ranked_postings(bigram):
-    """Postings of public items containing `bigram`, title hits first, then newest: the same
-    order as search_queryset's ranking, read from one index range."""
-    return SearchBigram.objects.filter(bigram=bigram).order_by("-in_title", "-published", "-document_id")
-
-
-def _external_backend():
-    return getattr(settings, "GOVPORTAL_PUBLIC_SEARCH_BACKEND", "")
-
-
-def _external_search(queryset, query, terms):
-    """Search with a Wagtail backend (OpenSearch/Elasticsearch with a Chinese analyzer); the
-    catalogue still decides what is public; ranked like the built-in search (title hits
-    first, then newest)."""
-    from wagtail.models import Page
-    from wagtail.search.backends import get_search_backend
-
-    backend = get_search_backend(settings.GOVPORTAL_PUBLIC_SEARCH_BACKEND)
-    ids = [p.pk for p in backend.search(query, Page.objects.live())[:EXTERNAL_SEARCH_MAX]]
-    in_title = Q()
-    for term in terms:
-        in_title &= Q(title__icontains=term)
-    queryset = queryset.filter(pk__in=ids).annotate(
-        title_match=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField())
+    post_delete.connect(
+        _public_metadata_changed, sender=PageViewRestriction, dispatch_uid="catalogue.unrestricted"
     )
-    return queryset, terms
-
-
-def highlight(text, terms):
-    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.I)
-    out, last = [], 0
-    for match in pattern.finditer(text):
-        out.append(html.escape(text[last : match.start()]))
-        out.append(f"<mark>{html.escape(match.group(0))}</mark>")
-        last = match.end()
-    out.append(html.escape(text[last:]))
-    return "".join(out)
-
-
-def snippet(title, text, terms):
-    """A short passage around the first hit in the text, with every hit in <mark>."""
-    lowered = normalise(text)
-    positions = [lowered.find(t) for t in terms if lowered.find(t) >= 0]
-    if not positions:
-        passage = text[: SNIPPET_RADIUS * 2]
-        prefix, suffix = "", "…" if len(text) > len(passage) else ""
-    else:
-        start = max(0, min(positions) - SNIPPET_RADIUS)
-        end = min(len(text), min(positions) + SNIPPET_RADIUS * 2)
-        passage = text[start:end]
-        prefix, suffix = ("…" if start else ""), ("…" if end < len(text) else "")
-    passage = " ".join(passage.split())
-    return prefix + highlight(passage, terms) + suffix
+    for through in ("pages.ColumnPage_departments", "pages.StatutoryDisclosureKind_columns"):
+        m2m_changed.connect(_public_metadata_changed, sender=through, dispatch_uid=f"catalogue.m2m.{through}")
