@@ -505,9 +505,9 @@ class BaseItemPage(GovPage):
         errors = {}
         if self.topic not in self._allowed_topics():
             errors["topic"] = f"主题分类“{self.topic}”不在主题分类表中，请从列表中选择。"
-        owner = self.index_number and item_with_index_number(self.index_number, exclude=self)
+        owner = self.index_number and title_of_item_with_index_number(self.index_number, exclude=self)
         if owner:
-            errors["index_number"] = f"索引号“{self.index_number}”已被《{owner.title}》使用。"
+            errors["index_number"] = f"索引号“{self.index_number}”已被《{owner}》使用。"
         if errors:
             raise ValidationError(errors)
 
@@ -690,20 +690,25 @@ def concrete_subclasses(base):
     return [m for m in apps.get_models() if issubclass(m, base) and not m._meta.abstract]
 
 
-def _other_item_with(base, field, value, exclude):
+def _title_of_other_item_with(base, field, value, exclude):
+    """The title of an item of any concrete type under `base` (other than `exclude`) whose
+    `field` is `value`, or None. One statement over every type's table (a UNION): the check
+    runs in every clean(), and a query per type made it a tenth of the publishing step."""
+    queries = []
     for model in concrete_subclasses(base):
         others = model.objects.filter(**{field: value}, alias_of__isnull=True)
         if exclude is not None and exclude.pk:
             others = others.exclude(pk=exclude.pk)
-        owner = others.only("title").first()
-        if owner is not None:
-            return owner
-    return None
+        queries.append(others.order_by().values_list("title", flat=True))
+    if not queries:
+        return None
+    found = list(queries[0].union(*queries[1:], all=True)[:1])
+    return found[0] if found else None
 
 
-def item_with_index_number(number, exclude=None):
-    """The item (other than `exclude`) that carries this 索引号, or None."""
-    return _other_item_with(BaseItemPage, "index_number", number, exclude)
+def title_of_item_with_index_number(number, exclude=None):
+    """The title of the item (other than `exclude`) that carries this 索引号, or None."""
+    return _title_of_other_item_with(BaseItemPage, "index_number", number, exclude)
 
 
 class DocumentItemPage(BaseItemPage):
@@ -766,12 +771,12 @@ class DocumentItemPage(BaseItemPage):
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         self.document_number = " ".join(self.document_number.split())
-        owner = self.document_number and _other_item_with(
+        owner = self.document_number and _title_of_other_item_with(
             DocumentItemPage, "document_number", self.document_number, self
         )
         if owner:
             errors.setdefault("document_number", []).append(
-                f"文号“{self.document_number}”已被《{owner.title}》使用，请核对文号。"
+                f"文号“{self.document_number}”已被《{owner}》使用，请核对文号。"
             )
         written_on = self.written_on or self.formed_on
         if self.valid_until and written_on and self.valid_until < written_on:
