@@ -1,10 +1,14 @@
 """JSON shapes of docs/API.md, built from the public catalogue (listings) and from specific
 pages (detail fields), in bulk and with a fixed number of queries."""
 
+import functools
 import os
+import zoneinfo
 from urllib.parse import quote
 
 from django.apps import apps
+from django.conf import settings
+from django.db import connections
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -65,23 +69,40 @@ def catalogue_rows(queryset, search=False):
 class PrecompiledRowQuery:
     """A fixed query on the catalogue, compiled to SQL once per process and run with new
     parameters: a detail request is then a plain statement (compiling the ORM query cost
-    as much as running it)."""
+    as much as running it). `base_params` are the query's own parameters; a query sliced with
+    SLICE_MARK gets its LIMIT and OFFSET as parameters of `rows()` instead."""
 
     def __init__(self, queryset, names):
         self.names = names
         self.compiler = queryset.values_list(*names).query.get_compiler(queryset.db)
-        self.sql, _ = self.compiler.as_sql()
+        self.sql, self.base_params = self.compiler.as_sql()
+        self.base_params = list(self.base_params)
+        self.slice_at = None
+        mark = _slice_sql(queryset.db)
+        if mark in self.sql:
+            assert self.sql.count(mark) == 1
+            before = self.sql[: self.sql.index(mark)]
+            self.slice_at = before.count("%s") - before.count("%%s")
+            self.sql = self.sql.replace(mark, "LIMIT %s OFFSET %s")
         self.converters = self.compiler.get_converters([column for column, _, _ in self.compiler.select])
 
-    def rows(self, params):
-        from django.db import connections
-
+    def rows(self, params=(), limit=None, offset=None):
+        if self.slice_at is not None:
+            params = [*self.base_params[: self.slice_at], limit, offset, *self.base_params[self.slice_at :]]
         with connections[self.compiler.using].cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)
         return [CatalogueRow(values, self.names) for values in rows]
+
+
+# Slice a queryset with these to compile it once and page it with any LIMIT and OFFSET.
+SLICE_MARK = slice(7_654_321, 7_654_321 + 3_456_789)
+
+
+def _slice_sql(using):
+    return f"LIMIT {SLICE_MARK.stop - SLICE_MARK.start} OFFSET {SLICE_MARK.start}"
 
 
 _detail_query = None
@@ -101,8 +122,15 @@ def iso(value):
     if value is None:
         return None
     if hasattr(value, "tzinfo"):
-        return timezone.localtime(value).isoformat()
+        return value.astimezone(_local_zone()).isoformat()
     return value.isoformat()
+
+
+@functools.cache
+def _local_zone():
+    # The site's zone (settings.TIME_ZONE): the API never activates another one, and asking
+    # Django for the current zone per timestamp cost a tenth of a listing.
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 def meta_of(doc):

@@ -20,7 +20,10 @@ from .responses import APIError, json_response, public_endpoint
 from .search import ranked_hits, ranked_postings, search_queryset, single_bigram, snippet
 from .serializers import (
     IMAGE_RENDITION,
+    ROW_COLUMNS,
+    SLICE_MARK,
     TYPE_LABELS,
+    PrecompiledRowQuery,
     catalogue_rows,
     detail_field_names,
     detail_row,
@@ -253,7 +256,7 @@ def pages_listing(request, scope):
     chooser = fields_chooser(params, listing_field_names)
     if terms is None:
         total = _memo_count(scope, params, queryset)
-        docs = _page_of(queryset, offset, limit)
+        docs = _page_of(scope, params, queryset, offset, limit)
         return json_response({"meta": {"total_count": total}, "items": serialise(docs, scope, chooser)})
     ranked, title_hits = ranked_hits(scope, _filter_key(params), lambda: search_queryset(queryset, search)[0])
     page_ids = list(ranked[offset : offset + limit])
@@ -310,12 +313,25 @@ def _memo_count(scope, params, queryset):
     return memo(scope, "count", _filter_key(params), queryset.count, size=lambda value: 0)
 
 
-def _page_of(queryset, offset, limit):
+def _page_of(scope, params, queryset, offset, limit):
     """One page of rows in one statement: the ids come from the ordering index alone (a deep
-    offset skips index entries, not wide rows), then only those rows are read."""
-    page_ids = queryset.values("page_id")[offset : offset + limit]
-    rows = PublicDocument.objects.filter(page_id__in=page_ids).order_by(*queryset.query.order_by)
-    return catalogue_rows(rows)
+    offset skips index entries, not wide rows), then only those rows are read. The statement is
+    compiled once per content version and listing (paging a column asks it again and again)."""
+    compiled = scope.extra.setdefault("page_queries", {})
+    key = (_filter_key(params), params.get("order"))
+    query = compiled.get(key)
+    if query is None:
+        page_ids = queryset.values("page_id")[SLICE_MARK]
+        rows = PublicDocument.objects.filter(page_id__in=page_ids).order_by(*queryset.query.order_by)
+        query = PrecompiledRowQuery(rows, ROW_COLUMNS)
+        if len(compiled) >= PAGE_QUERIES_KEPT:
+            compiled.clear()
+        compiled[key] = query
+    return query.rows(limit=limit, offset=offset)
+
+
+# Compiled listing statements kept per content version by each process (then started afresh).
+PAGE_QUERIES_KEPT = 256
 
 
 def _topics(scope):
