@@ -78,7 +78,7 @@ class PrecompiledRowQuery:
         self.sql, self.base_params = self.compiler.as_sql()
         self.base_params = list(self.base_params)
         self.slice_at = None
-        mark = _slice_sql(queryset.db)
+        mark = SLICE_SQL
         if mark in self.sql:
             assert self.sql.count(mark) == 1
             before = self.sql[: self.sql.index(mark)]
@@ -99,10 +99,7 @@ class PrecompiledRowQuery:
 
 # Slice a queryset with these to compile it once and page it with any LIMIT and OFFSET.
 SLICE_MARK = slice(7_654_321, 7_654_321 + 3_456_789)
-
-
-def _slice_sql(using):
-    return f"LIMIT {SLICE_MARK.stop - SLICE_MARK.start} OFFSET {SLICE_MARK.start}"
+SLICE_SQL = "LIMIT 3456789 OFFSET 7654321"
 
 
 _detail_query = None
