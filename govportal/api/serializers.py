@@ -8,7 +8,6 @@ from urllib.parse import quote
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connections
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -20,6 +19,7 @@ from pages.models.services import SERVICE_GUIDE_ELEMENTS
 from . import fields
 from .richtext import placeholder_ids, render_many, resolve_links
 from .scope import media_base, public_url
+from .statements import ARGUMENT, Statement
 
 # Every public page type ("pages.NewsPage") and its name.
 TYPE_LABELS = {label: str(model._meta.verbose_name) for label, model in fields.public_models().items()}
@@ -68,30 +68,26 @@ def catalogue_rows(queryset, search=False):
 
 class PrecompiledRowQuery:
     """A fixed query on the catalogue, compiled to SQL once per process and run with new
-    parameters: a detail request is then a plain statement (compiling the ORM query cost
-    as much as running it). `base_params` are the query's own parameters; a query sliced with
-    SLICE_MARK gets its LIMIT and OFFSET as parameters of `rows()` instead."""
+    values (govportal.api.statements): a detail request is then a plain statement (compiling
+    the ORM query cost as much as running it). Filter on ARGUMENT where `rows()` gives the
+    value; a query sliced with SLICE_MARK takes its LIMIT and OFFSET there too."""
 
     def __init__(self, queryset, names):
         self.names = names
         self.compiler = queryset.values_list(*names).query.get_compiler(queryset.db)
-        self.sql, self.base_params = self.compiler.as_sql()
-        self.base_params = list(self.base_params)
-        self.slice_at = None
-        mark = SLICE_SQL
-        if mark in self.sql:
-            assert self.sql.count(mark) == 1
-            before = self.sql[: self.sql.index(mark)]
-            self.slice_at = before.count("%s") - before.count("%%s")
-            self.sql = self.sql.replace(mark, "LIMIT %s OFFSET %s")
+        sql, params = self.compiler.as_sql()
+        params = list(params)
+        if SLICE_SQL in sql:
+            assert sql.count(SLICE_SQL) == 1
+            before = sql[: sql.index(SLICE_SQL)]
+            at = before.count("%s") - before.count("%%s")
+            params[at:at] = [ARGUMENT, ARGUMENT]
+            sql = sql.replace(SLICE_SQL, "LIMIT %s OFFSET %s")
+        self.statement = Statement(sql, params, queryset.db)
         self.converters = self.compiler.get_converters([column for column, _, _ in self.compiler.select])
 
-    def rows(self, params=(), limit=None, offset=None):
-        if self.slice_at is not None:
-            params = [*self.base_params[: self.slice_at], limit, offset, *self.base_params[self.slice_at :]]
-        with connections[self.compiler.using].cursor() as cursor:
-            cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
+    def rows(self, *arguments):
+        rows = self.statement.fetchall(*arguments)
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)
         return [CatalogueRow(values, self.names) for values in rows]
@@ -110,8 +106,10 @@ def detail_row(page_id):
     it only when every catalogue row is public), or None."""
     global _detail_query
     if _detail_query is None:
-        _detail_query = PrecompiledRowQuery(PublicDocument.objects.filter(pk=0), (*ROW_COLUMNS, "detail"))
-    rows = _detail_query.rows([page_id])
+        _detail_query = PrecompiledRowQuery(
+            PublicDocument.objects.filter(pk=ARGUMENT), (*ROW_COLUMNS, "detail")
+        )
+    rows = _detail_query.rows(page_id)
     return rows[0] if rows else None
 
 

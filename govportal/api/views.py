@@ -182,6 +182,9 @@ def _public_page_doc(scope, page_id):
 @public_endpoint
 def pages_listing(request, scope):
     params = read_params(request, LISTING_PARAMS)
+    kept = scope.extra.get("listings", {}).get(_listing_key(params))
+    if kept is not None:  # asked before at this version: parameters valid, count known
+        return _listing_response(params, scope, *kept)
     queryset = scope.documents().defer("search_text", "media", "detail")
     items_only = flag_param(params, "items_only")
 
@@ -253,11 +256,14 @@ def pages_listing(request, scope):
     if items_only:
         queryset = queryset.filter(is_item=True)
 
-    chooser = fields_chooser(params, listing_field_names)
     if terms is None:
-        total = _memo_count(scope, params, queryset)
-        docs = _page_of(scope, params, queryset, offset, limit)
-        return json_response({"meta": {"total_count": total}, "items": serialise(docs, scope, chooser)})
+        kept = (_memo_count(scope, params, queryset), _page_statement(queryset))
+        listings = scope.extra.setdefault("listings", {})
+        if len(listings) >= LISTINGS_KEPT:
+            listings.clear()
+        listings[_listing_key(params)] = kept
+        return _listing_response(params, scope, *kept)
+    chooser = fields_chooser(params, listing_field_names)
     ranked, title_hits = ranked_hits(scope, _filter_key(params), lambda: search_queryset(queryset, search)[0])
     page_ids = list(ranked[offset : offset + limit])
     docs = _rows_in_order(PublicDocument.objects.all(), page_ids)
@@ -313,25 +319,30 @@ def _memo_count(scope, params, queryset):
     return memo(scope, "count", _filter_key(params), queryset.count, size=lambda value: 0)
 
 
-def _page_of(scope, params, queryset, offset, limit):
-    """One page of rows in one statement: the ids come from the ordering index alone (a deep
-    offset skips index entries, not wide rows), then only those rows are read. The statement is
-    compiled once per content version and listing (paging a column asks it again and again)."""
-    compiled = scope.extra.setdefault("page_queries", {})
-    key = (_filter_key(params), params.get("order"))
-    query = compiled.get(key)
-    if query is None:
-        page_ids = queryset.values("page_id")[SLICE_MARK]
-        rows = PublicDocument.objects.filter(page_id__in=page_ids).order_by(*queryset.query.order_by)
-        query = PrecompiledRowQuery(rows, ROW_COLUMNS)
-        if len(compiled) >= PAGE_QUERIES_KEPT:
-            compiled.clear()
-        compiled[key] = query
-    return query.rows(limit=limit, offset=offset)
+def _page_statement(queryset):
+    """One page of rows in one statement, paged by LIMIT and OFFSET parameters: the ids come
+    from the ordering index alone (a deep offset skips index entries, not wide rows), then only
+    those rows are read."""
+    page_ids = queryset.values("page_id")[SLICE_MARK]
+    rows = PublicDocument.objects.filter(page_id__in=page_ids).order_by(*queryset.query.order_by)
+    return PrecompiledRowQuery(rows, ROW_COLUMNS)
 
 
-# Compiled listing statements kept per content version by each process (then started afresh).
-PAGE_QUERIES_KEPT = 256
+def _listing_key(params):
+    return (_filter_key(params), params.get("order"))
+
+
+def _listing_response(params, scope, total, statement):
+    limit = int_param(params, "limit", 1, LIMIT_MAX, LIMIT_DEFAULT)
+    offset = int_param(params, "offset", 0, OFFSET_MAX, 0)
+    chooser = fields_chooser(params, listing_field_names)
+    docs = statement.rows(limit, offset)
+    return json_response({"meta": {"total_count": total}, "items": serialise(docs, scope, chooser)})
+
+
+# Listings (count and compiled statement) kept per content version by each process: paging
+# through a column asks the same listing again with every offset. Then started afresh.
+LISTINGS_KEPT = 256
 
 
 def _topics(scope):

@@ -1,5 +1,5 @@
-"""A listing's statement is compiled once per content version and listing, then run with any
-LIMIT and OFFSET (govportal/api/views.py, _page_of): every filter and order gives the same
+"""A listing's statement is compiled (and counted) once per content version and listing, then run with any
+LIMIT and OFFSET (govportal/api/views.py, _listing_response): every filter and order gives the same
 pages as a statement compiled afresh, on SQLite and PostgreSQL."""
 
 import pytest
@@ -47,12 +47,12 @@ def test_every_listing_pages_as_a_fresh_statement_does(client, demo, settings, p
         prefix = f"{query}&" if query else ""
         fresh = {}
         for offset, limit in pages:
-            get_scope().extra.pop("page_queries", None)
+            get_scope().extra.pop("listings", None)
             fresh[offset, limit] = _ids(client, f"{prefix}offset={offset}&limit={limit}")
         for offset, limit in pages:  # the second and later pages run the kept statement
-            kept = len(get_scope().extra.get("page_queries", {}))
+            kept = len(get_scope().extra.get("listings", {}))
             assert _ids(client, f"{prefix}offset={offset}&limit={limit}") == fresh[offset, limit], query
-            assert len(get_scope().extra["page_queries"]) == max(kept, 1), query
+            assert len(get_scope().extra["listings"]) == max(kept, 1), query
         total, everything = fresh[0, 100]
         assert total == len(everything) or len(everything) == 100, query
         assert fresh[3, 5][1] == everything[3:8] and fresh[7, 2][1] == everything[7:9], query
@@ -68,7 +68,7 @@ def test_a_publish_compiles_again(client, demo, settings):
     item.title = item.title + "（更新）"
     item.save_revision(user=demo.users["admin"])
     publish(item)
-    kept = get_scope().extra.get("page_queries", {})
+    kept = get_scope().extra.get("listings", {})
     assert not kept  # a new version starts without statements
     after = _ids(client, f"child_of={column.pk}&limit=100")
     assert sorted(after[1]) == sorted(before[1]) and after[0] == before[0]
