@@ -56,7 +56,10 @@ class Statement:
                     names.clear()
                 self._prepare(connection, cursor)
                 names.add(self.name)
-            cursor.execute(f"EXECUTE {self.name}({', '.join(['%s'] * len(arguments))})", arguments)
+            if arguments:
+                cursor.execute(f"EXECUTE {self.name}({', '.join(['%s'] * len(arguments))})", arguments)
+            else:
+                cursor.execute(f"EXECUTE {self.name}")
             return cursor.fetchall()
 
     def _prepare(self, connection, cursor):
