@@ -376,8 +376,7 @@ class ChainTask(Task):
     def on_action(self, task_state, user, action_name, **kwargs):
         with transaction.atomic():
             task_state = ChainTaskState.objects.select_for_update().get(pk=task_state.pk)
-            self.check_can_act(task_state, user)
-            may_act, principal = self.acting_capacity(task_state, user)
+            _, principal = self.check_can_act(task_state, user)
             comment = (kwargs.get("comment") or "").strip()
             if action_name == "reject":
                 if not comment:
@@ -392,7 +391,8 @@ class ChainTask(Task):
         return None
 
     def check_can_act(self, task_state, user):
-        """Checks against the task state itself, never against ids from the URL."""
+        """Checks against the task state itself, never against ids from the URL. Returns the
+        acting capacity (may act, principal) or raises ChainError."""
         if task_state.task_id != self.pk:
             raise ChainError("审批环节与稿件不符。")
         if task_state.status != TaskState.STATUS_IN_PROGRESS:
@@ -402,8 +402,10 @@ class ChainTask(Task):
             workflow_state.current_task_state_id != task_state.pk
         ):
             raise ChainError("该稿件当前不在此审批环节。")
-        if not self.acting_capacity(task_state, user)[0]:
+        capacity = self.acting_capacity(task_state, user)
+        if not capacity[0]:
             raise ChainError(self.refusal_message(task_state, user))
+        return capacity
 
     def _record_actor(self, task_state, principal, kwargs):
         task_state.acting_for = principal
@@ -571,7 +573,8 @@ class OfficePublishTask(ChainTask):
             step._meta.verbose_name
             for step in CHAIN_TASK_TYPES[:-1]
             if not any(
-                isinstance(state.task.specific, step) and routing.approval_counts(step.step_number, state)
+                issubclass(state.task.specific_class, step)
+                and routing.approval_counts(step.step_number, state)
                 for state in approved
             )
         ]

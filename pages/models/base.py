@@ -497,11 +497,13 @@ class BaseItemPage(GovPage):
         self._check_column()
 
     def _check_column(self):
-        parent = self.get_parent() if self.path else None
-        if parent is not None:
-            column = parent.specific
-            if not isinstance(column, ColumnPage) or column.kind not in self.column_kinds:
-                raise ValidationError(f"“{self._meta.verbose_name}”不能放在栏目“{parent.title}”下。")
+        if self.path and self.depth > 1:
+            # One query for the parent column's kind (checked at every save and publish).
+            parent_path = self.path[: -self.steplen]
+            kind = ColumnPage.objects.filter(path=parent_path).values_list("kind", flat=True).first()
+            if kind not in self.column_kinds:
+                title = Page.objects.filter(path=parent_path).values_list("title", flat=True).first()
+                raise ValidationError(f"“{self._meta.verbose_name}”不能放在栏目“{title}”下。")
         errors = {}
         if self.topic not in self._allowed_topics():
             errors["topic"] = f"主题分类“{self.topic}”不在主题分类表中，请从列表中选择。"
