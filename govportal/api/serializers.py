@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from django.apps import apps
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -296,7 +297,8 @@ def _fill_request_time_fields(entries, scope):
 
 
 def _policy_links_from_details(entries, scope):
-    """replaced_by / replaces of policies, restricted to what is public now (one query)."""
+    """replaced_by / replaces of policies, restricted to what is public now (a per-version
+    memo of the public replacement links: no query per request)."""
     wanted = {
         doc.pk: detail.get("replaced_by_id")
         for doc, _, names, detail in entries
@@ -304,27 +306,34 @@ def _policy_links_from_details(entries, scope):
     }
     if not wanted:
         return {}
-    from django.db.models import Q
-
-    targets = {t for t in wanted.values() if t}
-    rows = (
-        scope.documents()
-        .filter(Q(pk__in=targets) | Q(page__policypage__replaced_by_id__in=list(wanted)))
-        .values("page_id", "title", "html_path", "page__policypage__replaced_by_id")
-        .order_by("path")
-    )
-    visible, replaces = {}, {}
-    for row in rows:
-        link = {"id": row["page_id"], "title": row["title"], "html_path": row["html_path"]}
-        visible[row["page_id"]] = link
-        target = row["page__policypage__replaced_by_id"]
-        if target in wanted:
-            replaces.setdefault(target, []).append(link)
+    links, replaces = _policy_graph(scope)
     result = {}
     for page_id, target in wanted.items():
-        result[(page_id, "replaced_by")] = visible.get(target) if target else None
+        result[(page_id, "replaced_by")] = links.get(target) if target else None
         result[(page_id, "replaces")] = replaces.get(page_id, [])
     return result
+
+
+def _policy_graph(scope):
+    """(public policy id -> link, policy id -> links of the public policies it replaces, in
+    tree order) over every replacement between policies, once per content version."""
+    if "policy_graph" not in scope.extra:
+        replaced = PolicyPage.objects.filter(replaced_by__isnull=False)
+        rows = (
+            scope.documents()
+            .filter(Q(pk__in=replaced.values("pk")) | Q(pk__in=replaced.values("replaced_by_id")))
+            .values("page_id", "title", "html_path", "page__policypage__replaced_by_id")
+            .order_by("path")
+        )
+        links, replaces = {}, {}
+        for row in rows:
+            link = {"id": row["page_id"], "title": row["title"], "html_path": row["html_path"]}
+            links[row["page_id"]] = link
+            target = row["page__policypage__replaced_by_id"]
+            if target:
+                replaces.setdefault(target, []).append(link)
+        scope.extra["policy_graph"] = (links, replaces)
+    return scope.extra["policy_graph"]
 
 
 def _reorder(item, names):
