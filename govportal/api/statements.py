@@ -9,7 +9,7 @@ client-side binding quotes them) and only the values that change per request —
 LIMIT and an OFFSET — as parameters, whose generic plan is the same index plan, and the
 connection keeps generic plans (`plan_cache_mode`, which concerns prepared statements only:
 Django prepares none). Elsewhere (SQLite) the statement simply runs. Off with
-GOVPORTAL_API_PREPARED_STATEMENTS = False (e.g. behind a pooler in transaction mode)."""
+GOVPORTAL_API_PREPARED_STATEMENTS=0 (behind a pooler in transaction mode)."""
 
 import hashlib
 import re
@@ -38,7 +38,7 @@ class Statement:
 
     def fetchall(self, *arguments):
         connection = connections[self.using]
-        if connection.vendor == "postgresql" and getattr(settings, "GOVPORTAL_API_PREPARED_STATEMENTS", True):
+        if connection.vendor == "postgresql" and settings.GOVPORTAL_API_PREPARED_STATEMENTS:
             return self._fetch_prepared(connection, arguments)
         values = iter(arguments)
         params = [next(values) if p == ARGUMENT else p for p in self.params]

@@ -280,6 +280,10 @@ GOVPORTAL_SCAN_MAX_FINDINGS_PER_FILE = int(os.environ.get("GOVPORTAL_SCAN_MAX_FI
 # Entries of the embedded cache per process; 0 turns the response cache off (benchmarks measure
 # the work behind it; search memos stay on).
 GOVPORTAL_API_CACHE_ENTRIES = int(os.environ.get("GOVPORTAL_API_CACHE_ENTRIES", "20000"))
+# The API's per-request catalogue statements are prepared once per PostgreSQL connection
+# (govportal/api/statements.py); set GOVPORTAL_API_PREPARED_STATEMENTS=0 behind a connection
+# pooler in transaction mode (PgBouncer), which does not keep a session's prepared statements.
+GOVPORTAL_API_PREPARED_STATEMENTS = os.environ.get("GOVPORTAL_API_PREPARED_STATEMENTS", "1") != "0"
 
 
 def public_cache(url):
