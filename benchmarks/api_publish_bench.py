@@ -80,6 +80,7 @@ def main():
         values = sorted(values)
         p95 = values[min(len(values) - 1, int(len(values) * 0.95))]
         print(f"{name:16} {statistics.median(values):10.1f} {p95:8.1f} {values[-1]:8.1f} {len(values):5d}")
+    print("publish step 5, in run order (ms):", " ".join(f"{v:.0f}" for v in timings["publish step 5"]))
 
 
 if __name__ == "__main__":
