@@ -12,7 +12,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date, parse_etags
 
 from .cache import response_cache
-from .scope import get_scope
+from .scope import get_scope, get_scope_with
 
 CACHE_CONTROL = "public, max-age=60"
 
@@ -40,15 +40,25 @@ def error_response(error):
     return response
 
 
-def public_endpoint(view):
-    """Wrap a read-only view: GET/HEAD only, 4xx JSON errors, caching and validators."""
+def public_endpoint(view=None, *, prefetch=None):
+    """Wrap a read-only view: GET/HEAD only, 4xx JSON errors, caching and validators.
+    `prefetch(**kwargs)` -> (statement, arguments, make_row): a row the view needs, read in
+    the same statement as the content version; `request.prefetched()` gives it to the view
+    (None when there is no such row), built only on a cache miss."""
+    if view is None:
+        return lambda view: public_endpoint(view, prefetch=prefetch)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return error_response(APIError("只支持 GET 请求。", status=405, headers={"Allow": "GET, HEAD"}))
         try:
-            scope = get_scope()
+            if prefetch is None:
+                scope = get_scope()
+            else:
+                statement, arguments, make_row = prefetch(**kwargs)
+                scope, values = get_scope_with(statement, *arguments)
+                request.prefetched = lambda: make_row(values)
             key = request.get_full_path()
             entry = response_cache.get(scope, key)
             if entry is None:

@@ -53,15 +53,20 @@ _current = None
 
 def get_scope():
     """The public scope for the current content version (one query when unchanged)."""
+    return get_scope_with(None)[0]
+
+
+def get_scope_with(companion, *arguments):
+    """get_scope() and the values of a one-row companion statement read with the version
+    (version.current_state)."""
     global _current
-    version, changed_at = current_state()
+    version, changed_at, row = current_state(companion, *arguments)
     scope = _current
-    if scope is not None and (scope.version, scope.changed_at) == (version, changed_at):
-        return scope
-    scope = _build_scope(version, changed_at)
-    with _lock:
-        _current = scope
-    return scope
+    if scope is None or (scope.version, scope.changed_at) != (version, changed_at):
+        scope = _build_scope(version, changed_at)
+        with _lock:
+            _current = scope
+    return scope, row
 
 
 def _build_scope(version, changed_at):

@@ -93,6 +93,14 @@ class PrecompiledRowQuery:
             rows = self.compiler.apply_converters(rows, self.converters)
         return [CatalogueRow(values, self.names) for values in rows]
 
+    def row(self, values):
+        """The row of one tuple of values read by a joined statement, or None."""
+        if values is None:
+            return None
+        if self.converters:
+            values = next(iter(self.compiler.apply_converters([values], self.converters)))
+        return CatalogueRow(values, self.names)
+
 
 # Slice a queryset with these to compile it once and page it with any LIMIT and OFFSET.
 SLICE_MARK = slice(7_654_321, 7_654_321 + 3_456_789)
@@ -102,16 +110,26 @@ SLICE_SQL = "LIMIT 3456789 OFFSET 7654321"
 _detail_query = None
 
 
-def detail_row(page_id):
-    """The catalogue row of one page with its precomputed detail (no scope check: callers use
-    it only when every catalogue row is public), or None."""
+def _detail_statement():
     global _detail_query
     if _detail_query is None:
         _detail_query = PrecompiledRowQuery(
             PublicDocument.objects.filter(pk=ARGUMENT), (*ROW_COLUMNS, "detail")
         )
-    rows = _detail_query.rows(page_id)
+    return _detail_query
+
+
+def detail_row(page_id):
+    """The catalogue row of one page with its precomputed detail (no scope check: callers use
+    it only when every catalogue row is public), or None."""
+    rows = _detail_statement().rows(page_id)
     return rows[0] if rows else None
+
+
+def detail_prefetch(pk):
+    """detail_row(pk) as the companion of the content version's statement (responses.py)."""
+    query = _detail_statement()
+    return query.statement, (pk,), query.row
 
 
 def iso(value):

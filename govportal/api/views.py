@@ -26,6 +26,7 @@ from .serializers import (
     PrecompiledRowQuery,
     catalogue_rows,
     detail_field_names,
+    detail_prefetch,
     detail_row,
     document_object,
     image_object,
@@ -169,9 +170,9 @@ def fields_chooser(params, default_for):
 # --- pages ---------------------------------------------------------------------------------------
 
 
-def _public_page_doc(scope, page_id):
+def _public_page_doc(scope, page_id, prefetched=None):
     if scope.everything_public:
-        doc = detail_row(page_id)
+        doc = prefetched() if prefetched else detail_row(page_id)
     else:
         doc = scope.documents().filter(pk=page_id).defer("search_text", "media").first()
     if doc is None:
@@ -383,10 +384,10 @@ def _order(value, default_recent=True):
     return [column.desc(nulls_last=True) if descending else column.asc(nulls_last=True), "page_id"]
 
 
-@public_endpoint
+@public_endpoint(prefetch=detail_prefetch)
 def page_detail(request, scope, pk):
     params = read_params(request, {"fields", "format"})
-    doc = _public_page_doc(scope, pk)
+    doc = _public_page_doc(scope, pk, request.prefetched)
     chooser = fields_chooser(params, detail_field_names)
     return json_response(serialise([doc], scope, chooser)[0])
 

@@ -7,6 +7,7 @@ from django.db import connection
 
 from govportal.api import statements
 from govportal.api.scope import get_scope
+from pages.models import PublicDocument, PublicIndexState
 from tests.api.test_listing_statements import _combinations, _ids
 
 postgres_only = pytest.mark.skipif(
@@ -64,3 +65,14 @@ def test_a_bounded_number_is_kept(client, demo, settings, monkeypatch):
         get_scope().extra.pop("listings", None)
         assert client.get(f"/api/v2/pages/?{query}").status_code == 200
         assert 1 <= len(_prepared_names()) <= 3
+
+
+def test_a_detail_is_found_before_any_version_is_recorded(client, demo, settings):
+    """The detail row is read with the content version in one statement; with no version
+    row yet (nothing bumped it) the row is still read."""
+    settings.GOVPORTAL_API_CACHE_ENTRIES = 0
+    page = PublicDocument.objects.filter(is_item=True).first()
+    PublicIndexState.objects.all().delete()
+    response = client.get(f"/api/v2/pages/{page.page_id}/")
+    assert response.status_code == 200 and response.json()["id"] == page.page_id
+    assert client.get("/api/v2/pages/999999999/").status_code == 404
