@@ -256,9 +256,17 @@ def test_listing_page_is_one_statement_and_counts_are_memoised(
 ):
     """With the response cache off: the version, the count (once per filter and content
     version) and one statement for the page of rows, at any offset and page size."""
+    from govportal.api.cache import response_cache
+    from govportal.api.scope import get_scope
+
     settings.GOVPORTAL_API_CACHE_ENTRIES = 0
     client.get(f"/api/v2/pages/?child_of={demo.columns['tongzhi-gonggao'].pk}")  # builds the scope
     column = demo.columns["gongzuo-dongtai"].pk
+    # On PostgreSQL a statement is prepared once per connection (statements.py), in whichever
+    # test asks it first: ask it once, then forget the kept listing and the count memo.
+    client.get(f"/api/v2/pages/?child_of={column}&limit=1")
+    get_scope().extra.pop("listings", None)
+    response_cache.clear()
     with django_assert_num_queries(3):
         first = client.get(f"/api/v2/pages/?child_of={column}&limit=2").json()
     with django_assert_num_queries(2):
