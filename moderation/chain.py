@@ -190,6 +190,15 @@ def cannot_act_reason(user):
     return None
 
 
+def _built_once(revision):
+    """The page as `revision` holds it. Revision.as_object() rebuilds it from the JSON (five
+    queries) at every call; on this instance it is built once, for the scan and the approval's
+    log entry, which only read it (publishing builds its own from a fresh revision)."""
+    built = revision.as_object()
+    revision.as_object = lambda: built
+    return built
+
+
 def _owner_id(workflow_state):
     return Page.objects.filter(pk=workflow_state.object_id).values_list("owner_id", flat=True).first()
 
@@ -408,10 +417,11 @@ class ChainTask(Task):
         return capacity
 
     def _record_actor(self, task_state, principal, kwargs):
+        # Written by the save in Wagtail's TaskState.approve()/reject(), in the same statement
+        # as the outcome.
         task_state.acting_for = principal
         if kwargs.get("confidentiality_confirmed"):
             task_state.confidentiality_confirmed = True
-        task_state.save(update_fields=["acting_for", "confidentiality_confirmed"])
 
     def approve(self, task_state, user, principal, comment, kwargs):
         self.before_approve(task_state, user, kwargs)
@@ -546,7 +556,7 @@ class OfficePublishTask(ChainTask):
         page = workflow_state.content_object.specific
         revision = page.get_latest_revision()
         # The operators' own changes are scanned like the author's before anything goes public.
-        findings = open_findings(revision.as_object())
+        findings = open_findings(_built_once(revision))
         if findings:
             raise ChainError(
                 f"自动检查发现 {len(findings)} 处可能涉密或未脱敏的内容，不能发布："
@@ -560,6 +570,8 @@ class OfficePublishTask(ChainTask):
             revision=revision, defaults={"workflow_state": workflow_state, "cleared_by": user}
         )
         self._record_actor(task_state, principal, kwargs)
+        if task_state.revision_id == revision.pk:
+            task_state.revision = revision  # Wagtail's approval log reuses the object built above
         task_state.approve(user=user, comment=comment)
 
     def _require_every_step(self, workflow_state):

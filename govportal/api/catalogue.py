@@ -183,15 +183,16 @@ def html_path(url_path):
 # --- keeping the catalogue in step ----------------------------------------------------------
 
 
-def index_page(page_id):
-    """(Re)build the catalogue row and bigrams of one page from what is live in the database.
+def index_page(page_id, saved=None):
+    """(Re)build the catalogue row and bigrams of one page from what is live in the database
+    (or from `saved`, the specific page a full save has just written: the same values).
     Writes only what changed (an UPDATE of the row, the bigrams added or removed), with plain
     deletes: no ORM collector, no per-row delete signals."""
-    base = Page.objects.filter(pk=page_id).first()
+    base = saved if saved is not None else Page.objects.filter(pk=page_id).first()
     if base is None or not base.live or base.depth <= 1:
         remove_page(page_id)
         return
-    page = base.specific
+    page = base if saved is not None else base.specific
     doc = document_for(page)
     fields = {
         f.attname: getattr(doc, f.attname) for f in PublicDocument._meta.concrete_fields if not f.primary_key
@@ -376,7 +377,10 @@ _state = threading.local()
 def on_page_saved(instance, update_fields):
     if update_fields is not None and set(update_fields) <= DRAFT_ONLY_FIELDS:
         return  # a draft was saved: the live content did not change
-    index_page(instance.pk)
+    # A full save of the specific page wrote every field as the instance holds it: index that
+    # (publishing's save). A partial save may leave other fields unsaved: read the database.
+    written = update_fields is None and type(instance) is instance.specific_class
+    index_page(instance.pk, saved=instance if written else None)
 
 
 def on_page_published(instance):
