@@ -13,6 +13,7 @@ from wagtail.log_actions import log
 from wagtail.models import Page, Revision, Task, TaskState, WorkflowState
 from wagtail.signals import task_submitted
 
+from govportal import known_rows
 from govportal.accounts.roles import OPERATORS_GROUP
 
 from .changes import changes_between, words_changed
@@ -383,7 +384,9 @@ class ChainTask(Task):
         return ApprovalForm.for_step(self)
 
     def on_action(self, task_state, user, action_name, **kwargs):
-        with transaction.atomic():
+        # One transaction; the saves inside (task and workflow states, the page, log entries)
+        # validate the same foreign keys again and again: each row is looked up once.
+        with transaction.atomic(), known_rows.remembered():
             task_state = ChainTaskState.objects.select_for_update().get(pk=task_state.pk)
             _, principal = self.check_can_act(task_state, user)
             comment = (kwargs.get("comment") or "").strip()
@@ -566,8 +569,10 @@ class OfficePublishTask(ChainTask):
         if words_changed(changes):
             self._back_to_director(task_state, user, changes)
             return
-        ChainClearance.objects.get_or_create(
-            revision=revision, defaults={"workflow_state": workflow_state, "cleared_by": user}
+        # One INSERT … ON CONFLICT DO NOTHING: a clearance given before stays as it was.
+        ChainClearance.objects.bulk_create(
+            [ChainClearance(revision=revision, workflow_state=workflow_state, cleared_by=user)],
+            ignore_conflicts=True,
         )
         self._record_actor(task_state, principal, kwargs)
         if task_state.revision_id == revision.pk:

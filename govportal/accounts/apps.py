@@ -15,9 +15,10 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="govportal_cache_tables")
-        from govportal import upstream_fixes
+        from govportal import known_rows, upstream_fixes
 
         upstream_fixes.apply()
+        known_rows.apply()
 
         # Every login, failure, lockout and logout goes to the security audit trail.
         from . import (
