@@ -32,11 +32,9 @@ def main():
     args = parser.parse_args()
     sys.path[:0] = [str(ROOT)]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govportal.settings.dev")
-    import django
-
-    django.setup()
     from django.db import connection, transaction
 
+    import govportal.wsgi  # noqa: F401 - start as a gunicorn worker does
     from govportal.api.catalogue import index_page
     from moderation.demo_chain import advance, author_for, quietly, submit
     from pages.models import NewsPage, PublicDocument
