@@ -36,8 +36,9 @@ def main():
 
     import govportal.wsgi  # noqa: F401 - start as a gunicorn worker does
     from govportal.api.catalogue import index_page
+    from govportal.api.models import PublicDocument
     from moderation.demo_chain import advance, author_for, quietly, submit
-    from pages.models import NewsPage, PublicDocument
+    from pages.models import NewsPage
 
     timings = {}
 

@@ -38,7 +38,7 @@ def main():
     from django.db import connection
     from django.test import Client
 
-    from pages.models import PublicDocument
+    from govportal.api.models import PublicDocument
 
     settings.DEBUG = False
     client = Client()

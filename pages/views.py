@@ -1,5 +1,6 @@
-"""Admin screens of the pages app: the column-to-department mapping (栏目分工) and the status
-of the statutory proactive-disclosure list (法定主动公开清单)."""
+"""Admin screen of the pages app: the column-to-department mapping (栏目分工). The status of
+the statutory list, which reads the public catalogue, is the public part's
+(govportal.api.admin_views)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -11,7 +12,6 @@ from govportal.accounts.roles import is_site_manager
 
 from .columns import leaf_columns, set_column_departments
 from .models import ColumnPage
-from .statutory import statutory_status
 
 # The departments, known to the content model only as what columns refer to.
 Department = ColumnPage._meta.get_field("departments").related_model
@@ -46,17 +46,4 @@ def column_mapping(request):
     ]
     return TemplateResponse(
         request, "pages/admin/column_mapping.html", {"rows": rows, "departments": departments}
-    )
-
-
-def statutory_list(request):
-    """Where each kind the bureau must disclose is published, when it was last updated, and
-    which required kinds have nothing published."""
-    if not is_site_manager(request.user):
-        raise PermissionDenied
-    rows = statutory_status()
-    return TemplateResponse(
-        request,
-        "pages/admin/statutory_list.html",
-        {"rows": rows, "missing": [row for row in rows if row.missing]},
     )

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponseRedirect
-from django.urls import path, reverse
+from django.urls import path
 from wagtail import hooks
 from wagtail.admin.api.views import PagesAdminAPIViewSet
 from wagtail.admin.auth import permission_denied
@@ -18,7 +18,7 @@ from .forms import ColumnPageForm, blocked_submission_reasons
 from .items import is_item
 from .models import ITEM_PAGE_MODELS, ColumnPage, DisclosureTopic
 from .permissions import GovPagePermissionPolicy, RetiredNotDeletedPolicy, may_touch, other_departments_items
-from .viewsets import DISCLOSURE_MENU_HOOK, DisclosureGroup, SiteManagerMenuItem
+from .viewsets import DisclosureGroup
 
 # Registered before any admin view asks for the page policy (Wagtail's documented place).
 register_permission_policy(Page, GovPagePermissionPolicy(Page))
@@ -53,20 +53,12 @@ def send_visitors_to_the_public_site(page, request, serve_args, serve_kwargs):
 def register_column_mapping_url():
     return [
         path("columns/mapping/", views.column_mapping, name="pages_column_mapping"),
-        path("disclosure/statutory/", views.statutory_list, name="pages_statutory_list"),
     ]
 
 
 @hooks.register("register_admin_viewset")
 def register_disclosure_lists():
     return DisclosureGroup()
-
-
-@hooks.register(DISCLOSURE_MENU_HOOK)
-def statutory_list_menu_item():
-    return SiteManagerMenuItem(
-        "法定主动公开清单", reverse("pages_statutory_list"), icon_name="list-ol", order=5
-    )
 
 
 @hooks.register("after_create_page")

@@ -77,12 +77,12 @@ GUARDS = {
     "disclosure-lists": (
         "pages.viewsets: the catalogue's reference lists (主题分类, 法定公开事项) under Wagtail's model "
         "permission policy — the Office and the administrator only; topics are never deleted "
-        "(pages.permissions.RetiredNotDeletedPolicy, superusers included). pages.views.statutory_list checks "
+        "(pages.permissions.RetiredNotDeletedPolicy, superusers included). govportal.api.admin_views.statutory_list checks "
         "is_site_manager. None of them can publish, change or delete an item.",
         [
             MATRIX,
             "tests.pages.test_catalogue.test_topic_list_is_the_offices",
-            "tests.pages.test_statutory.test_admin_view_warns_on_an_empty_required_kind",
+            "tests.api.test_statutory.test_admin_view_warns_on_an_empty_required_kind",
         ],
     ),
     "session": (

@@ -1,4 +1,4 @@
-"""The public catalogue (pages.models.search) and its Chinese-aware search index, kept in step
+"""The public catalogue (govportal.api.models) and its Chinese-aware search index, kept in step
 with publishing: the receivers of Wagtail's and the content model's signals are connected by
 the public app's config (govportal.api.apps).
 
@@ -26,10 +26,10 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from pages.items import is_item
-from pages.models import PublicDocument, PublicIndexState, SearchBigram
 from pages.public import live_page_changed
 
 from . import fields
+from .models import PublicDocument, PublicIndexState, SearchBigram
 from .serializers import precompute_detail as render_detail
 from .serializers import precompute_details as render_details
 from .version import bump_version

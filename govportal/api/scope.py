@@ -10,8 +10,9 @@ from django.db.models import Q
 from wagtail.models import Page, PageViewRestriction, Site
 
 from moderation.models import Department
-from pages.models import ColumnPage, PublicDocument, SiteIdentity
+from pages.models import ColumnPage, SiteIdentity
 
+from .models import PublicDocument
 from .version import current_state
 
 

@@ -19,10 +19,9 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
-from pages.models import PublicChange, SearchBigram
-
 from .cache import MAX_MEMO_IDS, cache_get, cache_key, cache_set
 from .catalogue import bigrams_of, normalise, query_terms
+from .models import PublicChange, SearchBigram
 
 SNIPPET_RADIUS = 40
 EXTERNAL_SEARCH_MAX = 1000

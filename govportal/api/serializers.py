@@ -14,10 +14,11 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
-from pages.models import PolicyPage, PublicDocument
+from pages.models import PolicyPage
 from pages.models.services import SERVICE_GUIDE_ELEMENTS
 
 from . import fields
+from .models import PublicDocument
 from .richtext import placeholder_ids, render_many, resolve_links
 from .scope import media_base, public_url
 from .statements import ARGUMENT, Statement

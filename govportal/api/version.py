@@ -8,8 +8,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from pages.models import PublicChange, PublicIndexState
-
+from .models import PublicChange, PublicIndexState
 from .statements import Statement
 
 _BUMP_SQL = (

@@ -9,13 +9,13 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from pages.models import DocumentItemPage, PublicDocument
+from pages.models import DocumentItemPage
 from pages.models.catalogue import topic_labels
-from pages.statutory import statutory_status
 
 from . import fields
 from .cache import memo
 from .catalogue import query_terms
+from .models import PublicDocument
 from .responses import APIError, json_response, public_endpoint
 from .search import ranked_hits, ranked_postings, search_queryset, single_bigram, snippet
 from .serializers import (
@@ -34,6 +34,7 @@ from .serializers import (
     listing_field_names,
     serialise,
 )
+from .statutory import statutory_status
 
 LIMIT_DEFAULT = 20
 LIMIT_MAX = 100

@@ -322,6 +322,6 @@ LOGGING = {
     "loggers": {"axes": {"level": "ERROR"}},
 }
 
-# pages.PublicDocument's listing index INCLUDEs page_id for PostgreSQL; SQLite indexes carry
+# public_api.PublicDocument's listing index INCLUDEs page_id for PostgreSQL; SQLite indexes carry
 # the row id anyway, so the ignored INCLUDE is expected there.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]

@@ -19,7 +19,6 @@ from .disclosure import AnnualReportPage, BudgetPage, DisclosurePage  # noqa: F4
 from .interaction import QAEntryPage, QuestionPage, SurveyPage  # noqa: F401
 from .news import NewsPage, NoticePage, TimelyKind  # noqa: F401
 from .policy import PolicyPage  # noqa: F401
-from .search import PublicChange, PublicDocument, PublicIndexState, SearchBigram  # noqa: F401
 from .services import LinkPage, ServiceGuidePage  # noqa: F401
 
 ITEM_PAGE_MODELS = [

@@ -14,8 +14,9 @@ import httpx
 import pytest
 from django.db import connection
 
+from govportal.api.models import PublicDocument
 from moderation.models import Department
-from pages.models import NewsPage, PublicDocument
+from pages.models import NewsPage
 from tests.servers import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -3,13 +3,8 @@ information, with its catalogue metadata, filtered by topic and validity; the st
 
 import pytest
 
-from pages.models import (
-    ColumnPage,
-    NewsPage,
-    PublicDocument,
-    QuestionPage,
-    StatutoryDisclosureKind,
-)
+from govportal.api.models import PublicDocument
+from pages.models import ColumnPage, NewsPage, QuestionPage, StatutoryDisclosureKind
 
 from .conftest import publish
 

@@ -10,7 +10,8 @@ from wagtail.models import Page
 
 from govportal.api import scope as api_scope
 from govportal.api.cache import response_cache
-from pages.models import ColumnPage, NewsPage, PolicyPage, PublicDocument
+from govportal.api.models import PublicDocument
+from pages.models import ColumnPage, NewsPage, PolicyPage
 
 from .conftest import publish
 
@@ -140,7 +141,7 @@ def test_rebuild_writes_the_same_postings_and_keeps_the_ranking_index(demo):
     from django.db import connection
 
     from govportal.api.catalogue import rebuild_index
-    from pages.models import SearchBigram
+    from govportal.api.models import SearchBigram
 
     columns = ("document_id", "bigram", "in_title", "is_item", "published")
     before = sorted(SearchBigram.objects.values_list(*columns))

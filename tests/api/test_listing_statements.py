@@ -4,8 +4,8 @@ pages as a statement compiled afresh, on SQLite and PostgreSQL."""
 
 import pytest
 
+from govportal.api.models import PublicDocument
 from govportal.api.scope import get_scope
-from pages.models import PublicDocument
 from tests.api.conftest import publish
 
 

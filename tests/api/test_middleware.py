@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
-from pages.models import PublicDocument
+from govportal.api.models import PublicDocument
 
 SHORT_WAY = "govportal.api.middleware.PublicApiMiddleware"
 SECURITY_HEADERS = (

@@ -5,8 +5,9 @@ import pytest
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from govportal.api.models import PublicDocument
 from govportal.api.schema import build_schema
-from pages.models import ITEM_PAGE_MODELS, PublicDocument
+from pages.models import ITEM_PAGE_MODELS
 
 TYPE_FIELDS = {
     "NewsPage": ["source", "is_repost", "source_url", "author_byline"],

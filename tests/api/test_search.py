@@ -2,7 +2,8 @@
 
 import pytest
 
-from pages.models import NewsPage, PublicDocument
+from govportal.api.models import PublicDocument
+from pages.models import NewsPage
 
 from .conftest import publish
 
@@ -127,7 +128,7 @@ def test_two_character_search_from_postings_equals_general_path(
 def test_postings_follow_edits_exactly(demo):
     """index_page writes only the postings that changed; the result equals a fresh build."""
     from govportal.api.catalogue import postings_of
-    from pages.models import SearchBigram
+    from govportal.api.models import SearchBigram
 
     page = NewsPage.objects.live().first()
     page.title = "预算执行情况的公告"

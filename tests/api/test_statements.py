@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from govportal.api import statements
+from govportal.api.models import PublicDocument, PublicIndexState
 from govportal.api.scope import get_scope
-from pages.models import PublicDocument, PublicIndexState
 from tests.api.test_listing_statements import _combinations, _ids
 
 postgres_only = pytest.mark.skipif(

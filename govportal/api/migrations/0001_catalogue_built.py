@@ -1,6 +1,6 @@
 """The public catalogue is derived data: built with the current code once the content model's
 tables are migrated (an existing site's pages get their catalogue rows, search postings and
-precomputed detail). Its tables are the content model's (pages.models.search)."""
+precomputed detail). Its tables were then the content model's (pages.models.search; govportal.api.models since public_api 0002)."""
 
 from django.db import migrations
 

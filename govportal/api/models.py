@@ -1,7 +1,9 @@
 """The public catalogue: one row per live page with what listings, filters and Chinese search
-need, plus its character-bigram index. The public part (govportal.api.catalogue) keeps them in
-step with publishing and reads only these tables for listings and search (a constant number of
-plain indexed queries)."""
+need, plus its character-bigram index, the content version and its change log. The public part
+(govportal.api.catalogue) keeps them in step with publishing and reads only these tables for
+listings and search (a constant number of plain indexed queries). The tables keep the names
+they had when these models lived in the content model (`pages_…`): moving them changed no
+data."""
 
 from django.db import models
 
@@ -40,6 +42,7 @@ class PublicDocument(models.Model):
     detail = models.JSONField(null=True, blank=True)
 
     class Meta:
+        db_table = "pages_publicdocument"
         verbose_name = "公开信息目录"
         # Each listing reads one page of ids from one of these in its own order (the tie-break
         # included, so PostgreSQL needs no sort) and then fetches those rows by key: a deep
@@ -83,6 +86,7 @@ class SearchBigram(models.Model):
     published = models.DateTimeField(null=True)  # the document's first_published_at
 
     class Meta:
+        db_table = "pages_searchbigram"
         verbose_name = "检索二元组"
         indexes = [models.Index(fields=["bigram", "in_title", "published", "document"], name="bigram_rank")]
 
@@ -98,6 +102,7 @@ class PublicIndexState(models.Model):
     changed_at = models.DateTimeField()
 
     class Meta:
+        db_table = "pages_publicindexstate"
         verbose_name = "公开内容版本"
 
     def __str__(self):
@@ -115,6 +120,7 @@ class PublicChange(models.Model):
     page_id = models.IntegerField(null=True)
 
     class Meta:
+        db_table = "pages_publicchange"
         verbose_name = "公开内容变更"
 
     def __str__(self):

@@ -3,8 +3,8 @@ update, and a warning where a required kind has nothing published."""
 
 import pytest
 
+from govportal.api.statutory import statutory_status
 from pages.models import ColumnPage, StatutoryDisclosureKind
-from pages.statutory import statutory_status
 
 pytestmark = pytest.mark.django_db
 

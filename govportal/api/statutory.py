@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max
 
-from .models import PublicDocument, StatutoryDisclosureKind
+from pages.models import StatutoryDisclosureKind
+
+from .models import PublicDocument
 
 
 @dataclass
