@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ["预算", "救助", "养老", "社会救助", "最低生活保障", "养老 检查", "救助资金"]
+WARM_UP_QUERY = "婚姻"
 
 
 def main():
@@ -31,19 +32,21 @@ def main():
     sys.path[:0] = [str(ROOT)]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govportal.settings.dev")
     os.environ["GOVPORTAL_API_CACHE_ENTRIES"] = "0"
-    import django
-
-    django.setup()
     from django.conf import settings
     from django.db import connection
     from django.test import Client
 
+    import govportal.wsgi  # noqa: F401 - start as a gunicorn worker does
     from govportal.api.models import PublicDocument
 
     settings.DEBUG = False
     client = Client()
     items = PublicDocument.objects.filter(is_item=True).count()
     print(f"database: {connection.vendor}, public items: {items}, load average: {os.getloadavg()}")
+    # The process's own first request (connections, URL resolver, the content version) is not
+    # any search's cost: one listing and one search of a word outside QUERIES first.
+    timed(client, "/api/v2/pages/?limit=20")
+    timed(client, f"/api/v2/pages/?search={quote(WARM_UP_QUERY)}&limit=20")
     rows = {}
     for query in QUERIES:
         url = f"/api/v2/pages/?search={quote(query)}&limit=20"

@@ -15,6 +15,7 @@ import re
 from array import array
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
@@ -37,10 +38,18 @@ def _title_match(queryset, terms):
     """Annotate `title_match`: 1 when every term is in the title."""
     in_title = Q()
     for term in terms:
-        in_title &= Q(title__icontains=term)
+        in_title &= Q(**{f"title__{_contains(term)}": term})
     return queryset.annotate(
         title_match=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField())
     )
+
+
+def _contains(term):
+    """The lookup that finds `term` in a text. A term without upper or lower case (Chinese
+    characters, digits: nearly every search here) is found as it is; only a term with letters
+    needs the case-insensitive lookup, which upper-cases every text it reads (on PostgreSQL
+    twice the time of the plain one over 60,000 texts)."""
+    return "contains" if term.upper() == term == term.lower() else "icontains"
 
 
 def search_queryset(queryset, query):
@@ -66,7 +75,10 @@ def search_queryset(queryset, query):
         # Other terms are checked on the text (a longer word's bigrams may stand apart; one
         # character is not indexed as a bigram).
         if term != driver:
-            queryset = queryset.filter(Q(title__icontains=term) | Q(search_text__icontains=term))
+            lookup = _contains(term)
+            queryset = queryset.filter(
+                Q(**{f"title__{lookup}": term}) | Q(**{f"search_text__{lookup}": term})
+            )
     return _title_match(queryset, terms), terms
 
 
@@ -183,18 +195,45 @@ def ranked_hits(scope, key, matching):
 
 
 def _computed(scope, queryset):
-    ids, published, title_hits = array("q"), array("q"), 0
-    rows = queryset.order_by(*rank_order("title_match", "first_published_at", "page_id")).values_list(
-        "page_id", "title_match", "first_published_at"
-    )
-    patchable = True
+    ordered = queryset.order_by(*rank_order("title_match", "first_published_at", "page_id"))
+    if connections[ordered.db].vendor == "postgresql":
+        ids, published, title_hits, patchable = _ranked_on_postgresql(ordered)
+    else:
+        ids, published, title_hits, patchable = _ranked_rows(ordered)
+    return Ranked(ids, published, title_hits, _fingerprint(scope) if patchable else None)
+
+
+def _ranked_rows(ordered):
+    ids, published, title_hits, patchable = array("q"), array("q"), 0, True
     # A plain fetch: on PostgreSQL .iterator() would use a server-side cursor, 70% slower here.
-    for pk, in_title, first in rows:
+    for pk, in_title, first in ordered.values_list("page_id", "title_match", "first_published_at"):
         ids.append(pk)
         published.append(_micros(first) if first else 0)
         patchable = patchable and first is not None
         title_hits += bool(in_title)
-    return Ranked(ids, published, title_hits, _fingerprint(scope) if patchable else None)
+    return ids, published, title_hits, patchable
+
+
+def _ranked_on_postgresql(ordered):
+    """The same, with each publication time turned into integer microseconds by PostgreSQL and
+    the rows read without Django's per-value conversion: for 60,000 hits 300 ms instead of
+    500 ms (extract() is exact numeric since PostgreSQL 14)."""
+    inner, params = (
+        ordered.order_by().values("page_id", "title_match", "first_published_at").query.sql_with_params()
+    )
+    sql = (
+        "SELECT q.page_id, floor(extract(epoch FROM q.first_published_at) * 1000000)::bigint,"
+        f" q.title_match FROM ({inner}) q"
+        # rank_order, as Django writes it for PostgreSQL
+        " ORDER BY q.title_match DESC, q.first_published_at DESC, q.page_id DESC"
+    )
+    with connections[ordered.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    ids = array("q", [pk for pk, _, _ in rows])
+    published = array("q", [micros or 0 for _, micros, _ in rows])
+    patchable = all(micros is not None for _, micros, _ in rows)
+    return ids, published, sum(in_title for _, _, in_title in rows), patchable
 
 
 def _patched(scope, key, matching):

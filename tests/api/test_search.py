@@ -1,8 +1,10 @@
 """Chinese search: words found mid-sentence (recall 100%), title hits first, snippets."""
 
 import pytest
+from django.db import connection
 
 from govportal.api.models import PublicDocument
+from govportal.api.search import _ranked_on_postgresql, _ranked_rows, rank_order, search_queryset
 from pages.models import NewsPage
 
 from .conftest import publish
@@ -139,3 +141,26 @@ def test_postings_follow_edits_exactly(demo):
     assert rows.count() == len(postings_of(doc)) and rows.filter(in_title=True).count() == 8
     assert set(rows.values_list("published", flat=True)) == {doc.first_published_at}
     assert not SearchBigram.objects.filter(document__is_item=False).exists()
+
+
+def test_letters_are_found_whatever_their_case_and_chinese_as_written(client, demo):
+    column = demo.columns["gongzuo-dongtai"]
+    page = NewsPage(
+        title="办事指南PDF下载",
+        department=demo.departments["社会救助股"],
+        body="<p>附件为Word版申请表，可下载。</p>",
+        live=False,
+    )
+    column.add_child(instance=page)
+    publish(page)
+    for query in ("pdf", "PDF", "Pdf", "word", "WORD 申请表", "办事指南"):
+        assert page.pk in search_ids(client, query)[0], query
+
+
+def test_ranking_read_by_postgresql_equals_the_row_by_row_read(corpus):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's own reading of the ranking")
+    for word in ("预算", "养老机构", "检索 测试", "据悉"):
+        queryset, _ = search_queryset(PublicDocument.objects.filter(is_item=True), word)
+        ordered = queryset.order_by(*rank_order("title_match", "first_published_at", "page_id"))
+        assert _ranked_on_postgresql(ordered) == _ranked_rows(ordered), word
