@@ -700,7 +700,10 @@ def _title_of_other_item_with(base, field, value, exclude):
     runs in every clean(), including the publishing step's."""
     excluded = exclude.pk if exclude is not None else None
     using = router.db_for_read(base)
-    sql, marked = _other_item_statement(base, field, excluded is not None, using)
+    statement = _other_item_statement(base, field, excluded is not None, using)
+    if statement is None:
+        return None
+    sql, marked = statement
     params = [value if p == _MARKED_VALUE else excluded if p == _MARKED_PK else p for p in marked]
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
@@ -723,6 +726,8 @@ def _other_item_statement(base, field, excluding, using):
         if excluding:
             others = others.exclude(pk=_MARKED_PK)
         queries.append(others.order_by().values_list("title", flat=True))
+    if not queries:
+        return None
     union = queries[0].union(*queries[1:], all=True)[:1]
     sql, params = union.query.get_compiler(using).as_sql()
     return sql, tuple(params)

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from govportal.api.models import PublicDocument
-from govportal.api.search import _ranked_on_postgresql, _ranked_rows, rank_order, search_queryset
+from govportal.api.search import _computed, _ranked_on_postgresql, _ranked_rows, rank_order, search_queryset
 from pages.models import NewsPage
 
 from .conftest import publish
@@ -164,3 +164,23 @@ def test_ranking_read_by_postgresql_equals_the_row_by_row_read(corpus):
         queryset, _ = search_queryset(PublicDocument.objects.filter(is_item=True), word)
         ordered = queryset.order_by(*rank_order("title_match", "first_published_at", "page_id"))
         assert _ranked_on_postgresql(ordered) == _ranked_rows(ordered), word
+
+
+def test_a_search_nothing_can_match_is_an_empty_ranking(corpus):
+    """What an external engine that found nothing hands over (a filter on no ids): an empty
+    answer on either database, not an error."""
+    queryset, _ = search_queryset(PublicDocument.objects.filter(is_item=True), "预算")
+    ranked = _computed(_Scope(), queryset.filter(pk__in=[]))
+    assert list(ranked.ids) == [] and ranked.title_hits == 0
+
+
+class _Scope:
+    root_path, hidden_prefixes = "0001", ()
+
+
+def test_an_external_engine_that_finds_nothing_answers_an_empty_list(client, corpus, settings):
+    # Wagtail's own database backend stands in for OpenSearch (GOVPORTAL_PUBLIC_SEARCH_BACKEND).
+    settings.GOVPORTAL_PUBLIC_SEARCH_BACKEND = "default"
+    response = client.get("/api/v2/pages/", {"search": "绝无此词", "limit": 20})
+    assert response.status_code == 200
+    assert response.json()["meta"]["total_count"] == 0 and response.json()["items"] == []
