@@ -413,6 +413,10 @@ def page_find(request, scope):
 
 def _redirected(scope, path):
     """The public page an old address (e.g. an item's former title-based one) now points to."""
+    if path.startswith("//"):
+        # To the URL parser behind normalise_path a host, not a path of this site ("//x/" would
+        # look up "/", and "//[x" raises: a broken IPv6 host).
+        return None
     target = (
         Redirect.objects.filter(old_path=Redirect.normalise_path(path), redirect_page__isnull=False)
         .values_list("redirect_page_id", flat=True)

@@ -134,6 +134,14 @@ def test_find_by_html_path(client, demo):
     assert client.get("/api/v2/pages/find/?html_path=/no/such/").status_code == 404
 
 
+@pytest.mark.parametrize("path", ["//[x", "//[", "//x:99999999/", "/%00/"])
+def test_find_by_a_path_no_url_parser_accepts_is_not_found(client, demo, path):
+    # The old-address lookup parses the path as a URL: "//[x" is a host with a broken IPv6
+    # literal to urlparse, which raises instead of answering.
+    response = client.get("/api/v2/pages/find/", {"html_path": path})
+    assert response.status_code == 404 and response.json() == {"message": "页面不存在或未公开。"}
+
+
 def test_site_endpoint(client, demo):
     site = client.get("/api/v2/site/").json()
     check("Site", site)
