@@ -1,19 +1,12 @@
 """Response headers every public page carries, and the request-body limit enforced before a
 request body is read. Pure ASGI middleware, so streamed file responses pass untouched."""
 
-from urllib.parse import urlsplit
-
 # The site uses no script, no inline style and nothing from another host.
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; img-src 'self' data:; style-src 'self'; font-src 'self'; media-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors {ancestors}"
 )
 PREVIEW_PATH = "/_preview/"
-
-
-def origin_of(url):
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
 def security_headers(path, admin_origin, hsts_seconds):

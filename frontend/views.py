@@ -30,13 +30,6 @@ MAX_QUERY = 50
 QUESTION_FIELDS = ("department", "title", "body", "name", "contact", "challenge_answer")
 
 
-class Rendered(Exception):
-    """A finished error page to send instead of the normal one (raised inside a render)."""
-
-    def __init__(self, status, html):
-        self.status, self.html = status, html
-
-
 # -- shared helpers ------------------------------------------------------------------------
 
 
@@ -575,11 +568,6 @@ async def question_status(portal, request):
         breadcrumbs=[*tree.breadcrumbs(column), {"title": "留言查询", "path": "/liuyan/chaxun/"}],
         meta=column_meta(column),
     )
-
-
-async def not_found_page(portal, request):
-    """The 404 page (also written as 404.html by the static export)."""
-    return await portal.error_page(request, 404)
 
 
 def plain_response(text, status):

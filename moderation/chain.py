@@ -177,11 +177,6 @@ class Delegation(models.Model):
                 raise ValidationError({"delegate": problem})
 
 
-def can_act_in_admin(user):
-    """Active and allowed into the admin: someone who can actually open a review screen."""
-    return user.is_active and user.has_perm("wagtailadmin.access_admin")
-
-
 def cannot_act_reason(user):
     """Why this account cannot be made responsible for a step (a Chinese message), or None."""
     if not user.is_active:

@@ -18,5 +18,5 @@ from .chain import (  # noqa: F401
 from .confidentiality import ConfidentialityReview, FindingDismissal  # noqa: F401
 from .desk import SubmissionRecord  # noqa: F401
 from .notifications import AdminNotification  # noqa: F401
-from .organisation import BureauLeadership, Department, departments_of  # noqa: F401
+from .organisation import BureauLeadership, Department  # noqa: F401
 from .withdrawal import Withdrawal  # noqa: F401

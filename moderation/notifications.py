@@ -22,7 +22,7 @@ from wagtail.signals import (
 from pages.items import is_item
 from pages.publishing import register_revision_hook
 
-from .chain import ChainTaskState, Delegation, principals_delegating_to  # noqa: F401
+from .chain import ChainTaskState, Delegation
 
 logger = logging.getLogger(__name__)
 

@@ -81,13 +81,6 @@ class Department(models.Model):
         )
 
 
-def departments_of(user):
-    """The departments a user heads or works in."""
-    if not getattr(user, "is_authenticated", False):
-        return Department.objects.none()
-    return Department.objects.filter(models.Q(heads=user) | models.Q(staff=user)).distinct()
-
-
 @register_setting(icon="user")
 class BureauLeadership(BaseGenericSetting):
     """The bureau-wide roles of the approval chain: the Director and the ideology leader."""

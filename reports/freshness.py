@@ -25,8 +25,7 @@ from pages.models import ColumnPage
 NEWS_LIMIT_DAYS = 14
 NEWS_WARNING_DAYS = 10
 SLOW_WARNING_LEAD_DAYS = 30  # warn at five months
-HOME_LIMIT_DAYS = 14
-HOME_WARNING_DAYS = 10
+HOME_LIMIT_DAYS = 14  # its warning starts after 10 days, as a news column's
 
 
 class Level(StrEnum):

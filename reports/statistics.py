@@ -12,16 +12,6 @@ from moderation.desk import StepRecord, SubmissionRecord
 
 STEPS = [(task.step_number, task._meta.verbose_name) for task in CHAIN_TASK_TYPES]
 
-COUNT_COLUMNS = [
-    ("drafted", "拟稿"),
-    ("submitted", "报送"),
-    ("published", "采用"),
-    ("returned", "退回修改（次）"),
-    ("in_review", "期末审批中"),
-    ("withdrawn", "已撤回"),
-    ("on_time", "按时发布"),
-]
-
 
 @dataclass
 class DepartmentStatistics:

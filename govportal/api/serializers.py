@@ -423,8 +423,7 @@ def _fill_detail_fields(need_specific, scope, pages=None):
             elif name == "elements":
                 item[name] = _service_elements(page, doc.pk, rendered, declared)
             elif name == "is_open":
-                today = timezone.localdate()
-                item[name] = page.opens_on <= today <= page.closes_on
+                item[name] = page.is_open_on(timezone.localdate())
             elif field.kind == "choice":
                 value = fields.read(page, field)
                 item[name] = {"value": value, "label": getattr(page, f"get_{field.source}_display")()}
