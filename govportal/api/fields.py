@@ -29,6 +29,17 @@ def public_models():
 
 
 @functools.cache
+def site_tree_nodes():
+    """type label -> node type ("category", "section", "column") of the page types the site
+    tree shows, as each declares (site_tree_node)."""
+    return {
+        label: model.site_tree_node
+        for label, model in public_models().items()
+        if getattr(model, "site_tree_node", None)
+    }
+
+
+@functools.cache
 def declared(type_label):
     """{name: PublicField} of a page type, in declaration order (empty for an unknown type)."""
     model = public_models().get(type_label)

@@ -90,7 +90,8 @@ def _build_scope(version, changed_at):
     columns = {}
     column_departments = {}
     docs = {
-        d.pk: d for d in PublicDocument.objects.filter(type="pages.ColumnPage").only("page_id", "html_path")
+        d.pk: d
+        for d in PublicDocument.objects.filter(type=ColumnPage._meta.label).only("page_id", "html_path")
     }
     for column in ColumnPage.objects.prefetch_related("departments").order_by("path"):
         doc = docs.get(column.pk)

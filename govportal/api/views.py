@@ -3,13 +3,14 @@ catalogue; details add the specific page. Every parameter is validated: 400, nev
 
 import datetime
 
+from django.conf import settings
 from django.db.models import F
 from django.http import HttpResponseRedirect
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from pages.models import DocumentItemPage
+from pages.models import DocumentItemPage, HomePage
 from pages.models.catalogue import topic_labels
 
 from . import fields
@@ -443,8 +444,6 @@ def site(request, scope):
 
 
 def _site_data(scope):
-    from django.conf import settings
-
     identity = scope.identity
     docs = list(
         scope.documents()
@@ -453,13 +452,9 @@ def _site_data(scope):
         .values("page_id", "type", "path", "title", "html_path", "listing")
     )
     nodes, roots, home = {}, [], None
-    node_types = {
-        "pages.CategoryPage": "category",
-        "pages.SectionPage": "section",
-        "pages.ColumnPage": "column",
-    }
+    node_types = fields.site_tree_nodes()
     for row in docs:
-        if row["type"] == "pages.HomePage" and row["path"] == scope.root_path:
+        if row["type"] == HomePage._meta.label and row["path"] == scope.root_path:
             home = {
                 "id": row["page_id"],
                 "title": row["title"],

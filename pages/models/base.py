@@ -148,6 +148,10 @@ class StructurePage(GovPage):
     Office. They carry no department and are not items: operators publish their edits
     directly, and the approval chain (assigned to the home page) applies to the items below."""
 
+    # Its node type in the public site tree ("category", "section", "column"); the home page
+    # is the tree's root, not a node.
+    site_tree_node = None
+
     class Meta:
         abstract = True
 
@@ -175,6 +179,7 @@ class CategoryPage(StructurePage):
 
     content_panels = Page.content_panels + [FieldPanel("description")]
     public_fields = declare([PublicField("description", listing=True)], GovPage.public_fields)
+    site_tree_node = "category"
     parent_page_types = ["pages.HomePage"]
     subpage_types = ["pages.SectionPage", "pages.ColumnPage"]
     is_creatable = False
@@ -190,6 +195,7 @@ class SectionPage(StructurePage):
 
     content_panels = Page.content_panels + [FieldPanel("description")]
     public_fields = declare([PublicField("description", listing=True)], GovPage.public_fields)
+    site_tree_node = "section"
     parent_page_types = ["pages.CategoryPage"]
     subpage_types = ["pages.ColumnPage"]
     is_creatable = False
@@ -291,6 +297,7 @@ class ColumnPage(StructurePage):
         GovPage.public_fields,
         [PublicField("departments", "computed")],
     )
+    site_tree_node = "column"
     base_form_class = ColumnPageForm
     parent_page_types = ["pages.HomePage", "pages.CategoryPage", "pages.SectionPage"]
     subpage_types = [

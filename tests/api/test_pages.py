@@ -150,6 +150,15 @@ def test_site_endpoint(client, demo):
     assert {"要闻动态", "政务公开", "互动交流", "办事服务", "网站链接"} <= set(titles)
     news = site["columns"][0]["children"][0]
     assert news["node_type"] == "column" and news["kind"] == "news" and news["description"]
+    # Each structure page type declares its node type (site_tree_node); the home page is the root.
+    seen, stack = set(), list(site["columns"])
+    while stack:
+        node = stack.pop()
+        seen.add(node["node_type"])
+        stack += node["children"]
+    assert seen == {"category", "section", "column"} and site["home"]["id"] not in {
+        n["id"] for n in site["columns"]
+    }
 
 
 def test_schema_is_served(client, demo):
