@@ -1,5 +1,4 @@
 from django import forms
-from django.apps import apps
 from django.db.models import Q
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.forms.pages import CopyForm
@@ -159,12 +158,10 @@ class ColumnPageForm(WagtailAdminPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible_departments"].queryset = self.department_queryset()
+        # The departments a column can have, through its own relation (no other app named here).
+        departments = self.instance._meta.get_field("departments").related_model
+        self.fields["responsible_departments"].queryset = departments.objects.all()
         if self.instance.pk:
             self.initial["responsible_departments"] = list(
                 self.instance.departments.values_list("pk", flat=True)
             )
-
-    @staticmethod
-    def department_queryset():
-        return apps.get_model("moderation", "Department").objects.all()

@@ -14,7 +14,7 @@ from govportal.accounts.roles import department_ids, is_site_manager
 
 from . import views
 from .columns import set_column_departments
-from .forms import ColumnPageForm, blocked_submission_reasons
+from .forms import blocked_submission_reasons
 from .items import is_item
 from .models import ITEM_PAGE_MODELS, ColumnPage, DisclosureTopic
 from .permissions import GovPagePermissionPolicy, RetiredNotDeletedPolicy, may_touch, other_departments_items
@@ -69,8 +69,8 @@ def apply_column_departments(request, page):
     if not isinstance(page.specific_deferred, ColumnPage) or not is_site_manager(request.user):
         return
     ids = [v for v in request.POST.getlist("responsible_departments") if v.isdigit()]
-    chosen = list(ColumnPageForm.department_queryset().filter(pk__in=ids))
     column = page.specific
+    chosen = list(column.departments.model.objects.filter(pk__in=ids))
     if set(chosen) != set(column.departments.all()):
         set_column_departments(column, chosen)
 
