@@ -82,16 +82,20 @@ _ID = re.compile(r'\bid="(\d+)"')
 
 
 def media_of(page):
-    """Ids of the images and documents a page shows: rich text, attachments, photo."""
+    """Ids of the images and documents a page shows, from the fields its type declares public:
+    rich text (embedded images, document links), attachments and images."""
     images, documents = set(), set()
-    for text in fields.rich_text_values(page):
-        images.update(int(m) for tag in _EMBED_IMAGE.findall(text) for m in _ID.findall(tag))
-        documents.update(int(m) for tag in _DOC_LINK.findall(text) for m in _ID.findall(tag))
-    for block in getattr(page, "attachments", None) or []:
-        if block.value and block.value.get("document"):
-            documents.add(block.value["document"].pk)
-    if getattr(page, "photo_id", None):
-        images.add(page.photo_id)
+    for field in fields.declared(page._meta.label).values():
+        if field.kind == "rich":
+            text = fields.read(page, field) or ""
+            images.update(int(m) for tag in _EMBED_IMAGE.findall(text) for m in _ID.findall(tag))
+            documents.update(int(m) for tag in _DOC_LINK.findall(text) for m in _ID.findall(tag))
+        elif field.kind == "attachments":
+            for block in fields.read(page, field) or []:
+                if block.value and block.value.get("document"):
+                    documents.add(block.value["document"].pk)
+        elif field.kind == "image" and getattr(page, f"{field.source}_id", None):
+            images.add(getattr(page, f"{field.source}_id"))
     media = {}
     if images:
         media["images"] = sorted(images)

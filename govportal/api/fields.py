@@ -76,7 +76,7 @@ def all_names():
 
 def reset():
     """Forget the derived tables (after a declaration changed: tests; a deployment restarts)."""
-    for function in (public_models, declared, listing_names, detail_names, all_names):
+    for function in (public_models, site_tree_nodes, declared, listing_names, detail_names, all_names):
         function.cache_clear()
 
 
@@ -124,8 +124,3 @@ def search_text(page):
             value = read(page, f)
             parts.append(plain(value) if f.kind == "rich" else (value or ""))
     return "\n".join(p for p in parts if p)
-
-
-def rich_text_values(page):
-    """The rich text of every public field of a page (for the images and documents it shows)."""
-    return [read(page, f) or "" for f in declared(page._meta.label).values() if f.kind == "rich"]

@@ -410,7 +410,7 @@ def _fill_detail_fields(need_specific, scope, pages=None):
             elif field.kind == "rich":
                 item[name] = rendered.get((doc.pk, name), "")
             elif field.kind == "attachments":
-                blocks = page.attachments.raw_data if page.attachments else []
+                blocks = _attachment_blocks(page, field)
                 item[name] = [a for a in (_attachment(b, documents) for b in blocks) if a]
             elif field.kind == "image":
                 item[name] = images.get(getattr(page, f"{field.source}_id", None))
@@ -450,14 +450,26 @@ def _service_elements(page, page_id, rendered, declared):
     return elements
 
 
+def _attachment_blocks(page, field):
+    """The raw blocks of an attachments field (a StreamField) as the page type declares it."""
+    stream = fields.read(page, field)
+    return (stream.raw_data or []) if stream else []
+
+
 def _documents_for(entries, pages):
+    """The documents every attachments field asked for refers to, in one query."""
     ids = set()
     for doc, _, names in entries:
-        if "attachments" in names and pages.get(doc.pk) is not None:
-            for block in pages[doc.pk].attachments.raw_data or []:
-                value = block.get("value") or {}
-                if isinstance(value.get("document"), int):
-                    ids.add(value["document"])
+        page, declared = pages.get(doc.pk), fields.declared(doc.type)
+        if page is None:
+            continue
+        for name in names:
+            field = declared.get(name)
+            if field is not None and field.kind == "attachments":
+                for block in _attachment_blocks(page, field):
+                    value = block.get("value") or {}
+                    if isinstance(value.get("document"), int):
+                        ids.add(value["document"])
     if not ids:
         return {}
     return get_document_model().objects.in_bulk(ids)

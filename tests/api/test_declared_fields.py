@@ -10,6 +10,7 @@ from wagtail.models import Page
 
 from govportal.api import fields
 from govportal.api.catalogue import index_page
+from govportal.api.models import PublicDocument
 from govportal.api.schema import build_schema, field_schema
 from pages.items import is_item, item_models
 from pages.models import ITEM_PAGE_MODELS, BaseItemPage, NewsPage
@@ -90,3 +91,36 @@ def test_whether_a_page_is_an_item_is_declared_by_its_type(demo):
         assert is_item(model) == issubclass(model, BaseItemPage)
     for page in Page.objects.filter(depth__gt=1):  # specific or not, asked the same way
         assert is_item(page) == is_item(page.specific) == issubclass(page.specific_class, BaseItemPage)
+
+
+def _item_with_an_attachment():
+    for model in ITEM_PAGE_MODELS:
+        for page in model.objects.live().order_by("pk"):
+            if any(block.value and block.value.get("document") for block in page.attachments):
+                return page
+    raise AssertionError("the demo has no item with an attachment")
+
+
+def test_attachments_follow_their_declaration_under_another_name(client, demo, monkeypatch):
+    """An attachments field is read through its declaration (name and source), for the API and
+    for the documents the page makes public, not through an attribute called "attachments"."""
+    page = _item_with_an_attachment()
+    model = type(page)
+    attached = {block.value["document"].pk for block in page.attachments if block.value}
+    before = client.get(f"/api/v2/pages/{page.pk}/").json()["attachments"]
+    assert before
+    renamed = [
+        PublicField("files", "attachments", source="attachments") if f.name == "attachments" else f
+        for f in model.public_fields
+    ]
+    monkeypatch.setattr(model, "public_fields", renamed)
+    fields.reset()
+    try:
+        index_page(page.pk)
+        detail = client.get(f"/api/v2/pages/{page.pk}/").json()
+        assert detail["files"] == before and "attachments" not in detail
+        assert attached <= set(PublicDocument.objects.get(pk=page.pk).media["documents"])
+    finally:
+        monkeypatch.undo()
+        fields.reset()
+        index_page(page.pk)
