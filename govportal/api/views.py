@@ -2,6 +2,7 @@
 catalogue; details add the specific page. Every parameter is validated: 400, never 500."""
 
 import datetime
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import F
@@ -414,12 +415,17 @@ def page_find(request, scope):
 
 def _redirected(scope, path):
     """The public page an old address (e.g. an item's former title-based one) now points to."""
-    if path.startswith("//"):
-        # To the URL parser behind normalise_path a host, not a path of this site ("//x/" would
-        # look up "/", and "//[x" raises: a broken IPv6 host).
+    # Asked of the URL parser behind normalise_path itself: it drops tabs and line breaks and
+    # reads "//x/" as a host (whose redirect would be that of "/"), and refuses "//[x" (a broken
+    # IPv6 host). Either is no address of this site.
+    try:
+        if urlsplit(path).netloc:
+            return None
+        old_path = Redirect.normalise_path(path)
+    except ValueError:
         return None
     target = (
-        Redirect.objects.filter(old_path=Redirect.normalise_path(path), redirect_page__isnull=False)
+        Redirect.objects.filter(old_path=old_path, redirect_page__isnull=False)
         .values_list("redirect_page_id", flat=True)
         .first()
     )

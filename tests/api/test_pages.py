@@ -134,7 +134,7 @@ def test_find_by_html_path(client, demo):
     assert client.get("/api/v2/pages/find/?html_path=/no/such/").status_code == 404
 
 
-@pytest.mark.parametrize("path", ["//[x", "//[", "//x:99999999/", "/%00/"])
+@pytest.mark.parametrize("path", ["//[x", "//[", "//x:99999999/", "/%00/", "/\t/[x", "/\n/x/", "/\r\n/[x/"])
 def test_find_by_a_path_no_url_parser_accepts_is_not_found(client, demo, path):
     # The old-address lookup parses the path as a URL: "//[x" is a host with a broken IPv6
     # literal to urlparse, which raises instead of answering.
