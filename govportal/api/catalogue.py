@@ -86,6 +86,8 @@ def media_of(page):
     rich text (embedded images, document links), attachments and images."""
     images, documents = set(), set()
     for field in fields.declared(page._meta.label).values():
+        if not field.served:
+            continue  # kept for the site tree, never shown
         if field.kind == "rich":
             text = fields.read(page, field) or ""
             images.update(int(m) for tag in _EMBED_IMAGE.findall(text) for m in _ID.findall(tag))

@@ -120,6 +120,13 @@ def test_attachments_follow_their_declaration_under_another_name(client, demo, m
         detail = client.get(f"/api/v2/pages/{page.pk}/").json()
         assert detail["files"] == before and "attachments" not in detail
         assert attached <= set(PublicDocument.objects.get(pk=page.pk).media["documents"])
+        # A field kept but not served shows nothing: its documents are not made public.
+        unserved = [f for f in renamed if f.name != "files"]
+        unserved.append(PublicField("files", "attachments", source="attachments", served=False))
+        monkeypatch.setattr(model, "public_fields", unserved)
+        fields.reset()
+        index_page(page.pk)
+        assert not attached & set(PublicDocument.objects.get(pk=page.pk).media.get("documents", []))
     finally:
         monkeypatch.undo()
         fields.reset()
