@@ -84,7 +84,7 @@ def public_endpoint(view=None, *, prefetch=None):
 
 def _finish(request, scope, entry):
     status, body, etag, location = entry
-    if status == 200 and etag in parse_etags(request.headers.get("If-None-Match", "")):
+    if status == 200 and etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(body, status=status, content_type="application/json; charset=utf-8")
@@ -92,7 +92,9 @@ def _finish(request, scope, entry):
             response["Location"] = location
     response["ETag"] = etag
     if scope.changed_at:
-        response["Last-Modified"] = http_date(scope.changed_at.timestamp())
+        if "last_modified" not in scope.extra:  # once per content version
+            scope.extra["last_modified"] = http_date(scope.changed_at.timestamp())
+        response["Last-Modified"] = scope.extra["last_modified"]
     response["Cache-Control"] = CACHE_CONTROL
     response["Vary"] = "Accept-Encoding"
     return response
