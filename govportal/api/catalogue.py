@@ -29,7 +29,7 @@ from pages.items import is_item
 from pages.public import live_page_changed
 
 from . import fields
-from .models import PublicDocument, PublicIndexState, SearchBigram
+from .models import PublicDocument, PublicIndexState, SearchBigram, SearchText
 from .serializers import precompute_detail as render_detail
 from .serializers import precompute_details as render_details
 from .version import bump_version
@@ -141,10 +141,19 @@ def catalogue_row(page, parent_id=_UNSET):
         published_on=timezone.localtime(first).date() if first else None,
         title=page.title,
         html_path=html_path(page.url_path),
-        search_text=fields.search_text(page) if item else "",
         listing=fields.listing_values(page),
         media=media,
         has_media=bool(media),
+    )
+
+
+def search_text_row(page, doc):
+    """What search reads of a catalogue row's page (None for an index page: search lists
+    only items)."""
+    if not doc.is_item:
+        return None
+    return SearchText(
+        document=doc, published=doc.first_published_at, title=doc.title, text=fields.search_text(page)
     )
 
 
@@ -200,23 +209,33 @@ def index_page(page_id, saved=None):
         return
     page = base if saved is not None else base.specific
     doc = document_for(page)
-    fields = {
-        f.attname: getattr(doc, f.attname) for f in PublicDocument._meta.concrete_fields if not f.primary_key
-    }
+    text = search_text_row(page, doc)
     with transaction.atomic():
-        if not PublicDocument.objects.filter(pk=page_id).update(**fields):
-            doc.save(force_insert=True)
-        _write_postings(doc, postings_of(doc))
-        bump_version(page_id)
+        _write_row(doc)
+        if text is None:
+            stale = SearchText.objects.filter(pk=page_id)
+            stale._raw_delete(stale.db)
+        else:
+            _write_row(text)
+        _write_postings(doc, postings_of(text))
+        bump_version()
     _state.last_indexed = (page_id, page.live_revision_id, page.last_published_at)
 
 
-def postings_of(doc):
-    """bigram -> in_title, for a catalogue row."""
-    if not doc.is_item:
-        return {}  # search lists only items
-    in_title = bigrams_of(doc.title)
-    return {g: g in in_title for g in in_title | bigrams_of(doc.search_text)}
+def _write_row(row):
+    """UPDATE the row in place, or INSERT it when it is new."""
+    model = type(row)
+    values = {f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields if not f.primary_key}
+    if not model.objects.filter(pk=row.pk).update(**values):
+        row.save(force_insert=True)
+
+
+def postings_of(text):
+    """bigram -> in_title, for a page's search text (None: an index page, no postings)."""
+    if text is None:
+        return {}
+    in_title = bigrams_of(text.title)
+    return {g: g in in_title for g in in_title | bigrams_of(text.text)}
 
 
 def _posting(doc, bigram, in_title):
@@ -252,10 +271,11 @@ def remove_page(page_id):
     with transaction.atomic():
         for queryset in (
             SearchBigram.objects.filter(document_id=page_id),
+            SearchText.objects.filter(pk=page_id),
             PublicDocument.objects.filter(pk=page_id),
         ):
             queryset._raw_delete(queryset.db)
-        bump_version(page_id)
+        bump_version()
 
 
 def rebuild_index(stdout=None, on_progress=None, batch_size=500):
@@ -280,8 +300,8 @@ def rebuild_index(stdout=None, on_progress=None, batch_size=500):
             else:
                 postings = SearchBigram.objects.all()
                 postings._raw_delete(postings.db)
-            documents = PublicDocument.objects.all()
-            documents._raw_delete(documents.db)
+            for table in (SearchText.objects.all(), PublicDocument.objects.all()):
+                table._raw_delete(table.db)
             cursor.execute(drop_rank_index)
         for start in range(0, total, batch_size):
             batch = rows[start : start + batch_size]
@@ -300,8 +320,10 @@ def rebuild_index(stdout=None, on_progress=None, batch_size=500):
             ]
             precompute_batch(pairs)
             docs = [doc for _, doc in pairs]
+            texts = [text for page, doc in pairs if (text := search_text_row(page, doc))]
             PublicDocument.objects.bulk_create(docs, batch_size=batch_size)
-            _insert_postings(docs)
+            SearchText.objects.bulk_create(texts, batch_size=batch_size)
+            _insert_postings(docs, texts)
             if on_progress:
                 on_progress(min(start + batch_size, total), total)
         with connection.cursor() as cursor:
@@ -312,7 +334,7 @@ def rebuild_index(stdout=None, on_progress=None, batch_size=500):
             if connection.vendor == "postgresql":
                 # Fresh statistics for millions of new rows, or the planner may pick a plan
                 # for the empty table the rebuild started from (minutes instead of ms).
-                for model in (SearchBigram, PublicDocument):
+                for model in (SearchBigram, SearchText, PublicDocument):
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         bump_version()
     if stdout:
@@ -331,15 +353,18 @@ def _rank_index_sql():
 _POSTING_COLUMNS = ("document_id", "bigram", "in_title", "is_item", "published")
 
 
-def _insert_postings(docs):
-    """The postings of freshly inserted rows, written as plain rows (COPY on PostgreSQL): a
-    100,000-item site has about 12 million, too many to build as model instances."""
+def _insert_postings(docs, texts):
+    """The postings of freshly inserted rows (`texts`: their search texts), written as plain
+    rows (COPY on PostgreSQL): a 100,000-item site has about 12 million, too many to build as
+    model instances."""
     table = connection.ops.quote_name(SearchBigram._meta.db_table)
     columns = ", ".join(_POSTING_COLUMNS)
+    by_pk = {doc.pk: doc for doc in docs}
     rows = []
-    for doc in docs:
+    for text in texts:
+        doc = by_pk[text.pk]
         published = connection.ops.adapt_datetimefield_value(doc.first_published_at)
-        rows.extend((doc.pk, g, t, doc.is_item, published) for g, t in postings_of(doc).items())
+        rows.extend((doc.pk, g, t, doc.is_item, published) for g, t in postings_of(text).items())
     if not rows:
         return
     with connection.cursor() as cursor:
@@ -365,7 +390,7 @@ def rebuild_from_migration(apps, schema_editor):
         return
     introspection = schema_editor.connection.introspection
     with schema_editor.connection.cursor() as cursor:
-        for model in (PublicDocument, SearchBigram, PublicIndexState):
+        for model in (PublicDocument, SearchText, SearchBigram, PublicIndexState):
             table = model._meta.db_table
             if table not in introspection.table_names(cursor):
                 return
@@ -430,7 +455,7 @@ def _page_saved(sender, instance, raw=False, update_fields=None, **kwargs):
 
 
 def _page_deleted(sender, instance, **kwargs):
-    bump_version(instance.pk)
+    bump_version()
 
 
 def _published(sender, instance, **kwargs):

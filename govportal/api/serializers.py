@@ -8,7 +8,8 @@ from urllib.parse import quote
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Q, TextField, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -49,7 +50,7 @@ class CatalogueRow:
     """A catalogue row as plain attributes: listings read 20 rows per request, and building
     model instances for them cost more than the rest of the request together."""
 
-    __slots__ = (*ROW_COLUMNS, "search_text", "detail")
+    __slots__ = (*ROW_COLUMNS, "text", "detail")
 
     def __init__(self, values, names):
         for name, value in zip(names, values, strict=True):
@@ -64,7 +65,14 @@ class CatalogueRow:
 
 
 def catalogue_rows(queryset, search=False):
-    names = ROW_COLUMNS + (("search_text",) if search else ())
+    """The rows of a catalogue queryset; `search`: with their search text (a search's snippets)."""
+    if search:
+        names = (*ROW_COLUMNS, "text")
+        queryset = queryset.annotate(
+            text=Coalesce(F("search_text__text"), Value(""), output_field=TextField())
+        )
+    else:
+        names = ROW_COLUMNS
     return [CatalogueRow(values, names) for values in queryset.values_list(*names)]
 
 

@@ -19,7 +19,7 @@ from .cache import memo
 from .catalogue import query_terms
 from .models import PublicDocument
 from .responses import APIError, json_response, public_endpoint
-from .search import ranked_hits, ranked_postings, search_queryset, single_bigram, snippet
+from .search import ranked_page, ranked_postings, search_for, single_bigram, snippet
 from .serializers import (
     IMAGE_RENDITION,
     ROW_COLUMNS,
@@ -177,7 +177,7 @@ def _public_page_doc(scope, page_id, prefetched=None):
     if scope.everything_public:
         doc = prefetched() if prefetched else detail_row(page_id)
     else:
-        doc = scope.documents().filter(pk=page_id).defer("search_text", "media").first()
+        doc = scope.documents().filter(pk=page_id).defer("media").first()
     if doc is None:
         raise APIError("页面不存在或未公开。", status=404)
     return doc
@@ -189,7 +189,7 @@ def pages_listing(request, scope):
     kept = scope.extra.get("listings", {}).get(_listing_key(params))
     if kept is not None:  # asked before at this version: parameters valid, count known
         return _listing_response(params, scope, *kept)
-    queryset = scope.documents().defer("search_text", "media", "detail")
+    queryset = scope.documents().defer("media", "detail")
     items_only = flag_param(params, "items_only")
 
     types = parse_types(params["type"]) if "type" in params else []
@@ -257,28 +257,36 @@ def pages_listing(request, scope):
     else:
         recent = items_only or bool(types)
         queryset = queryset.order_by(*_order(params.get("order"), default_recent=recent))
-    if items_only:
-        queryset = queryset.filter(is_item=True)
-
     if terms is None:
+        if items_only:
+            queryset = queryset.filter(is_item=True)
         kept = (_memo_count(scope, params, queryset), _page_statement(queryset))
         listings = scope.extra.setdefault("listings", {})
         if len(listings) >= LISTINGS_KEPT:
             listings.clear()
         listings[_listing_key(params)] = kept
         return _listing_response(params, scope, *kept)
-    chooser = fields_chooser(params, listing_field_names)
-    ranked, title_hits = ranked_hits(scope, _filter_key(params), lambda: search_queryset(queryset, search)[0])
-    page_ids = list(ranked[offset : offset + limit])
-    docs = _rows_in_order(PublicDocument.objects.all(), page_ids)
-    items = serialise(docs, scope, chooser)
-    title_match = {pk for pk in page_ids[: max(0, title_hits - offset)]}
+    # Only items have a search text: the filters' rows need no is_item test, which would
+    # make PostgreSQL read each row instead of only the filter's index.
+    every_item = scope.everything_public and not FILTER_PARAMS & set(params)
+    found = search_for(queryset, search, every_item=every_item)
+    total, ranked = ranked_page(scope, _filter_key(params), found, offset, limit)
+    return _search_response(params, scope, total, ranked, terms)
+
+
+def _search_response(params, scope, total, ranked, terms):
+    """The answer to a search: one page of hits [(id, title holds every term)], in that
+    order, each with a snippet of its text."""
+    page_ids = [pk for pk, _ in ranked]
+    docs = _rows_in_order(scope.documents(), page_ids)
+    items = serialise(docs, scope, fields_chooser(params, listing_field_names))
+    title_match = dict(ranked)
     for doc, item in zip(docs, items, strict=True):
         item["search"] = {
-            "snippet": snippet(doc.title, doc.search_text, terms),
-            "title_match": doc.pk in title_match,
+            "snippet": snippet(doc.title, doc.text, terms),
+            "title_match": title_match[doc.pk],
         }
-    return json_response({"meta": {"total_count": len(ranked)}, "items": items})
+    return json_response({"meta": {"total_count": total}, "items": items})
 
 
 def _rows_in_order(queryset, ids):
@@ -297,16 +305,7 @@ def _search_from_postings(params, scope, bigram, limit, offset):
     postings = ranked_postings(bigram)
     total = _memo_count(scope, params, postings)
     ranked = list(postings.values_list("document_id", "in_title")[offset : offset + limit])
-    docs = _rows_in_order(scope.documents(), [pk for pk, _ in ranked])
-    items = serialise(docs, scope, fields_chooser(params, listing_field_names))
-    terms = [bigram]
-    title_match = dict(ranked)
-    for doc, item in zip(docs, items, strict=True):
-        item["search"] = {
-            "snippet": snippet(doc.title, doc.search_text, terms),
-            "title_match": title_match[doc.pk],
-        }
-    return json_response({"meta": {"total_count": total}, "items": items})
+    return _search_response(params, scope, total, ranked, [bigram])
 
 
 # Parameters that do not change which rows a listing has (only their order or shape).

@@ -141,12 +141,15 @@ def test_rebuild_writes_the_same_postings_and_keeps_the_ranking_index(demo):
     from django.db import connection
 
     from govportal.api.catalogue import rebuild_index
-    from govportal.api.models import SearchBigram
+    from govportal.api.models import SearchBigram, SearchText
 
     columns = ("document_id", "bigram", "in_title", "is_item", "published")
     before = sorted(SearchBigram.objects.values_list(*columns))
+    texts = sorted(SearchText.objects.values_list("pk", "published", "title", "text"))
+    assert len(texts) == PublicDocument.objects.filter(is_item=True).count() > 0
     rebuild_index()
     assert sorted(SearchBigram.objects.values_list(*columns)) == before
+    assert sorted(SearchText.objects.values_list("pk", "published", "title", "text")) == texts
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, SearchBigram._meta.db_table)
     assert constraints["bigram_rank"]["columns"] == ["bigram", "in_title", "published", "document_id"]

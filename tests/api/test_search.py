@@ -1,10 +1,8 @@
 """Chinese search: words found mid-sentence (recall 100%), title hits first, snippets."""
 
 import pytest
-from django.db import connection
 
-from govportal.api.models import PublicDocument
-from govportal.api.search import _computed, _ranked_on_postgresql, _ranked_rows, rank_order, search_queryset
+from govportal.api.models import PublicDocument, SearchText
 from pages.models import NewsPage
 
 from .conftest import publish
@@ -52,8 +50,8 @@ def test_recall_mid_sentence(client, corpus):
         # Recall against the ground truth: every public page containing the word is found.
         truth = {
             d.pk
-            for d in PublicDocument.objects.filter(is_item=True)
-            if word in d.title or word in d.search_text
+            for d in SearchText.objects.filter(document__is_item=True)
+            if word in d.title or word in d.text
         }
         found = set()
         offset = 0
@@ -136,9 +134,10 @@ def test_postings_follow_edits_exactly(demo):
     page.title = "预算执行情况的公告"
     publish(page)
     doc = PublicDocument.objects.get(pk=page.pk)
+    text = SearchText.objects.get(pk=page.pk)
     rows = SearchBigram.objects.filter(document_id=page.pk)
-    assert dict(rows.values_list("bigram", "in_title")) == postings_of(doc)
-    assert rows.count() == len(postings_of(doc)) and rows.filter(in_title=True).count() == 8
+    assert dict(rows.values_list("bigram", "in_title")) == postings_of(text)
+    assert rows.count() == len(postings_of(text)) and rows.filter(in_title=True).count() == 8
     assert set(rows.values_list("published", flat=True)) == {doc.first_published_at}
     assert not SearchBigram.objects.filter(document__is_item=False).exists()
 
@@ -155,27 +154,6 @@ def test_letters_are_found_whatever_their_case_and_chinese_as_written(client, de
     publish(page)
     for query in ("pdf", "PDF", "Pdf", "word", "WORD 申请表", "办事指南"):
         assert page.pk in search_ids(client, query)[0], query
-
-
-def test_ranking_read_by_postgresql_equals_the_row_by_row_read(corpus):
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL's own reading of the ranking")
-    for word in ("预算", "养老机构", "检索 测试", "据悉"):
-        queryset, _ = search_queryset(PublicDocument.objects.filter(is_item=True), word)
-        ordered = queryset.order_by(*rank_order("title_match", "first_published_at", "page_id"))
-        assert _ranked_on_postgresql(ordered) == _ranked_rows(ordered), word
-
-
-def test_a_search_nothing_can_match_is_an_empty_ranking(corpus):
-    """What an external engine that found nothing hands over (a filter on no ids): an empty
-    answer on either database, not an error."""
-    queryset, _ = search_queryset(PublicDocument.objects.filter(is_item=True), "预算")
-    ranked = _computed(_Scope(), queryset.filter(pk__in=[]))
-    assert list(ranked.ids) == [] and ranked.title_hits == 0
-
-
-class _Scope:
-    root_path, hidden_prefixes = "0001", ()
 
 
 def test_an_external_engine_that_finds_nothing_answers_an_empty_list(client, corpus, settings):
