@@ -292,16 +292,20 @@ def rebuild_index(stdout=None, on_progress=None, batch_size=500):
         # Postings go in without their ranking index, which is built once at the end from all
         # of them: several times faster than keeping it up to date over millions of inserts.
         # (On PostgreSQL dropping the index locks the postings until the rebuild commits, so
-        # the millions of old ones are truncated rather than deleted row by row; searches
-        # wait for the rebuild, listings and details go on from the old rows.)
+        # the millions of old ones are truncated rather than deleted row by row, and so are
+        # the search texts: a search reads every one of them, and deleted rows would double
+        # the table it scans. Searches wait for the rebuild, listings and details go on from
+        # the old rows.)
         with connection.cursor() as cursor:
+            search_tables = (SearchBigram.objects.all(), SearchText.objects.all())
             if connection.vendor == "postgresql":
-                cursor.execute(f"TRUNCATE {connection.ops.quote_name(SearchBigram._meta.db_table)}")
+                names = ", ".join(connection.ops.quote_name(t.model._meta.db_table) for t in search_tables)
+                cursor.execute(f"TRUNCATE {names}")
             else:
-                postings = SearchBigram.objects.all()
-                postings._raw_delete(postings.db)
-            for table in (SearchText.objects.all(), PublicDocument.objects.all()):
-                table._raw_delete(table.db)
+                for table in search_tables:
+                    table._raw_delete(table.db)
+            documents = PublicDocument.objects.all()
+            documents._raw_delete(documents.db)
             cursor.execute(drop_rank_index)
         for start in range(0, total, batch_size):
             batch = rows[start : start + batch_size]
