@@ -1,9 +1,8 @@
-"""The public catalogue: one row per live page with what listings, filters and Chinese search
-need, plus its character-bigram index, the content version and its change log. The public part
+"""The public catalogue: one row per live page with what listings and filters need, each
+item's search text, their character-bigram index and the content version. The public part
 (govportal.api.catalogue) keeps them in step with publishing and reads only these tables for
-listings and search (a constant number of plain indexed queries). The tables keep the names
-they had when these models lived in the content model (`pages_…`): moving them changed no
-data."""
+listings and search. The tables that lived in the content model keep their names (`pages_…`):
+moving them changed no data."""
 
 from django.db import models
 
@@ -93,9 +92,10 @@ class SearchText(models.Model):
 
 class SearchBigram(models.Model):
     """A distinct character bigram (or a lone character) of a public item page's title and text
-    (search lists only items, so index pages have none): a posting list per bigram. `is_item`, `in_title` and `published` copy the document's so that a
-    one-bigram search (any two-character word) is counted and ranked (title hits first, then
-    newest) from this index alone, without reading the documents."""
+    (search lists only items, so index pages have none): a posting list per bigram. `is_item`,
+    `in_title` and `published` copy the document's so that a one-bigram search (any
+    two-character word) is counted and ranked (title hits first, then newest) from this index
+    alone, without reading the documents."""
 
     # No database constraint: postings are derived data written in bulk by rebuild_index (12
     # million at 100,000 items, each one a pending check otherwise) and always deleted with

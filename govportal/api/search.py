@@ -172,7 +172,7 @@ def ranked_page(scope, key, found, offset, limit):
     search `found`, memoised per content version under `key` (its filters)."""
     if found.few:
         ids, titled = memo(
-            scope, "ranked", key, lambda: _ranked_whole(found), size=lambda value: len(value[0])
+            scope, "ranking", key, lambda: _ranked_whole(found), size=lambda value: len(value[0])
         )
         return len(ids), [(pk, rank < titled) for rank, pk in enumerate(ids[offset : offset + limit], offset)]
     texts, total, titled = memo(scope, "hits", key, lambda: _counted(found), size=lambda value: 0)
@@ -209,7 +209,7 @@ def _segment_page(scope, key, segment, count, texts, offset, limit):
     ordered = segment.order_by(*SEGMENT_ORDER).values_list("document_id", flat=True)
     if (offset + limit) * texts <= WALK_ROWS * count:
         return list(ordered[offset : offset + limit])
-    ids = memo(scope, "ranked", key, lambda: array("q", ordered))
+    ids = memo(scope, "ranking", key, lambda: array("q", ordered))
     return list(ids[offset : offset + limit])
 
 

@@ -5,7 +5,7 @@ segment too sparse to walk ranked whole. Compared with a ranking made here in Py
 catalogue, on every page, and again after a publish, an edit and an unpublish."""
 
 import pytest
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from govportal.api import search
 from govportal.api.catalogue import query_terms
@@ -47,14 +47,18 @@ def expected(query):
     return [(pk, in_title) for in_title, _, pk in rows]
 
 
-def answered(client, query, limit=7):
-    """Every page of the search through the API, `limit` at a time (a filter that keeps
-    everything forces the general path: a lone two-character word otherwise goes to the
-    postings)."""
+KEEP_ALL = {"date_from": "1900-01-01"}  # a filter that keeps every item
+
+
+def answered(client, query, limit=7, extra=KEEP_ALL):
+    """Every page of the search through the API, `limit` at a time. With a filter (even one
+    that keeps everything) every query takes the general path; without one, a lone
+    two-character word is answered from its postings and the rest search every item's text
+    without matching it to the catalogue."""
     found, offset, total = [], 0, None
     while total is None or offset < total:
         data = client.get(
-            "/api/v2/pages/", {"search": query, "limit": limit, "offset": offset, "date_from": "1900-01-01"}
+            "/api/v2/pages/", {"search": query, "limit": limit, "offset": offset, **extra}
         ).json()
         total = data["meta"]["total_count"]
         found += [(i["id"], i["search"]["title_match"]) for i in data["items"]]
@@ -65,8 +69,22 @@ def answered(client, query, limit=7):
 
 def test_every_way_pages_the_one_ranking(client, demo, way):
     for query in QUERIES:
-        assert answered(client, query) == expected(query), (way, query)
+        truth = expected(query)
+        assert answered(client, query) == truth, (way, query)
+        assert answered(client, query, extra={}) == truth, (way, query, "no filter")
     assert expected("工作") and expected("救助资金"), "the demo must hold these words"
+
+
+def test_every_way_leaves_out_a_section_closed_to_the_public(client, demo, way):
+    column = demo.columns["gongzuo-dongtai"]
+    inside = set(Page.objects.descendant_of(column).values_list("pk", flat=True))
+    before = answered(client, "工作", extra={})
+    assert inside & {pk for pk, _ in before}, "the column must hold hits"
+    PageViewRestriction.objects.create(page=column, restriction_type="login")
+    for extra in ({}, KEEP_ALL):
+        after = answered(client, "工作", extra=extra)
+        assert after == expected("工作") and not inside & {pk for pk, _ in after}, (way, extra)
+        assert len(after) < len(before)
 
 
 def test_every_way_follows_a_publish_an_edit_and_an_unpublish(client, demo, way):
