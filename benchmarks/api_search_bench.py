@@ -4,7 +4,7 @@
     DATABASE_URL=postgres://…/gp100k .venv/bin/python benchmarks/api_search_bench.py --runs 20 --publishes 5
 
   cold ms      the first request of a query ever (nothing memoised: for a long word or two
-               words every candidate's text is checked and all hits ranked)
+               words whose bigrams are all common every text is checked and the hits counted)
   p50/p95/max  `--runs` requests at rotating offsets (`&limit=20&offset=<o>`)
   after publish p50/max  the first request of the query after each of `--publishes` publishes
                (an edit of a live news item through the whole chain, which bumps the content
