@@ -5,7 +5,10 @@ import json
 import pytest
 from wagtail.models import Page, PageViewRestriction
 
-from pages.models import NewsPage, QuestionPage
+from govportal.api.catalogue import index_page
+from govportal.api.models import PublicDocument
+from govportal.api.scope import get_scope
+from pages.models import ColumnPage, HomePage, NewsPage, QuestionPage
 
 from .conftest import publish
 
@@ -90,6 +93,38 @@ def test_unpublished_column_hides_its_items(client, demo):
     assert client.get(f"/api/v2/pages/{item.pk}/").status_code == 404
     ids = [i["id"] for i in client.get("/api/v2/pages/?limit=100").json()["items"]]
     assert item.pk not in ids
+
+
+def test_a_tree_beside_the_site_root_is_not_public(client, demo):
+    """Live pages of another tree (a second site's home beside this site's root) are in the
+    catalogue but not public here: not listed, found or served, whichever search path."""
+    other_home = Page.get_first_root_node().add_child(instance=HomePage(title="另一站点", slug="other-site"))
+    column = other_home.add_child(
+        instance=ColumnPage(title="站外栏目", slug="zhanwai", kind=demo.columns["gongzuo-dongtai"].kind)
+    )
+    outside = column.add_child(
+        instance=NewsPage(
+            title="站外救助资金通知",
+            department=demo.departments["办公室"],
+            body="<p>站外预算公开。</p>",
+        )
+    )
+    # Live as its own site's publishing would make it (no chain runs outside this site).
+    Page.objects.filter(pk__in=[other_home.pk, column.pk, outside.pk]).update(live=True)
+    for page in (other_home, column, outside):
+        index_page(page.pk)
+    assert PublicDocument.objects.filter(pk=outside.pk).exists()  # live, so catalogued
+    assert get_scope().everything_public is False
+    assert client.get(f"/api/v2/pages/{outside.pk}/").status_code == 404
+    for query in ("/api/v2/pages/?limit=100", "/api/v2/pages/?search=预算&limit=100"):
+        assert outside.pk not in [i["id"] for i in client.get(query).json()["items"]], query
+    assert outside.pk not in [
+        i["id"] for i in client.get("/api/v2/pages/?search=救助资金&limit=100").json()["items"]
+    ]
+    Page.objects.filter(pk__in=[other_home.pk, column.pk, outside.pk]).update(live=False)
+    for page in (other_home, column, outside):
+        index_page(page.pk)
+    assert get_scope().everything_public is True  # nothing live beside the root any more
 
 
 def test_rich_text_has_no_internal_markup(client, demo):
